@@ -1,0 +1,3 @@
+module github.com/dockhard/dockhard/examples/userprinter
+
+go 1.22.2

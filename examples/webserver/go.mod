@@ -1,0 +1,3 @@
+module github.com/dockhard/dockhard/examples/webserver
+
+go 1.22.2

@@ -1,0 +1,148 @@
+package generator
+
+import (
+	"bytes"
+	_ "crypto/sha256" // registers sha256 for digest validation
+	"encoding/json"
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/distribution/reference"
+
+	"github.com/dockhard/dockhard/templates"
+)
+
+// Catalog is the image catalog: every base image dockhard may write, with
+// its pin. It is one data file (templates/catalog.json) so that pins are
+// reviewed and refreshed in one place.
+type Catalog struct {
+	Comment string                  `json:"comment,omitempty"`
+	Images  map[string]CatalogImage `json:"images"`
+}
+
+// CatalogImage is one base image and its pin.
+type CatalogImage struct {
+	// Image is the repository, "cgr.dev/chainguard/go".
+	Image string `json:"image"`
+	// Tag may hold {go}, replaced by the Go version the module needs.
+	Tag string `json:"tag"`
+	// Digest pins the image by content; required when Tag is "latest"
+	// or another tag that names no version.
+	Digest string `json:"digest,omitempty"`
+	// Checked is the date (YYYY-MM-DD) the pin was last checked.
+	Checked string `json:"checked"`
+	// Libc is the C library a cgo binary built or run on this image links:
+	// "none" (static only), "musl", "wolfi-glibc", "glibc-2.36", ...
+	Libc string `json:"libc"`
+}
+
+// catalogKeys are the entries generate needs.
+var catalogKeys = []string{
+	"builder/chainguard", "builder/golang", "builder/ubuntu",
+	"runtime/alpine", "runtime/chainguard", "runtime/chainguard-cgo",
+	"runtime/distroless", "runtime/distroless-cgo", "runtime/scratch",
+}
+
+var (
+	digestPattern = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
+	datePattern   = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+	// unversionedTags name a moving target, not a version: such a pin
+	// needs a digest.
+	unversionedTags = map[string]bool{"latest": true, "nonroot": true, "debug": true, "debug-nonroot": true}
+)
+
+// DefaultCatalog returns the embedded image catalog.
+func DefaultCatalog() (*Catalog, error) {
+	data, err := templates.FS.ReadFile("catalog.json")
+	if err != nil {
+		return nil, err
+	}
+	return ParseCatalog("catalog.json", data)
+}
+
+// LoadCatalog reads a catalog file of the same schema as the embedded one.
+func LoadCatalog(name string) (*Catalog, error) {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, inputErrorf("--catalog: %v", err)
+	}
+	return ParseCatalog(name, data)
+}
+
+// ParseCatalog decodes and validates a catalog.
+func ParseCatalog(name string, data []byte) (*Catalog, error) {
+	var c Catalog
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&c); err != nil {
+		return nil, inputErrorf("catalog %s: %v", name, err)
+	}
+	if c.Images == nil {
+		c.Images = map[string]CatalogImage{}
+	}
+	// scratch is not an image anyone can pin; it is always there.
+	c.Images["runtime/scratch"] = CatalogImage{Image: "scratch", Libc: "none"}
+	for _, k := range catalogKeys {
+		img, ok := c.Images[k]
+		if !ok {
+			return nil, inputErrorf("catalog %s: no entry %q", name, k)
+		}
+		if err := img.validate(); err != nil {
+			return nil, inputErrorf("catalog %s: %s: %v", name, k, err)
+		}
+	}
+	return &c, nil
+}
+
+func (i CatalogImage) validate() error {
+	if i.Image == "scratch" {
+		return nil
+	}
+	if !datePattern.MatchString(i.Checked) {
+		return errorf("checked %q is not a YYYY-MM-DD date", i.Checked)
+	}
+	if i.Digest != "" && !digestPattern.MatchString(i.Digest) {
+		return errorf("digest %q is not sha256:<64 hex digits>", i.Digest)
+	}
+	if i.Tag == "" {
+		return errorf("no tag: every image is pinned to an explicit tag")
+	}
+	if unversionedTags[i.Tag] && i.Digest == "" {
+		return errorf("tag %q names no version; pin it with a digest", i.Tag)
+	}
+	// Check the reference with {go} filled by a sample version.
+	_, err := i.Ref("1.22.0")
+	return err
+}
+
+// Ref returns the pinned reference, "name:tag" or "name:tag@sha256:…",
+// validated with the distribution reference grammar.
+func (i CatalogImage) Ref(goVersion string) (string, error) {
+	if i.Image == "scratch" {
+		return "scratch", nil
+	}
+	ref := i.Image + ":" + strings.ReplaceAll(i.Tag, "{go}", goVersion)
+	if i.Digest != "" {
+		ref += "@" + i.Digest
+	}
+	parsed, err := reference.ParseNormalizedNamed(ref)
+	if err != nil {
+		return "", errorf("image reference %q: %v", ref, err)
+	}
+	if _, ok := parsed.(reference.Tagged); !ok {
+		return "", errorf("image reference %q has no tag", ref)
+	}
+	return ref, nil
+}
+
+// Keys returns the catalog's entries, sorted.
+func (c *Catalog) Keys() []string {
+	keys := make([]string, 0, len(c.Images))
+	for k := range c.Images {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,127 @@
+package generator
+
+// Facts is what detection learned about a module. It is also the JSON schema
+// of `dockhard detect --json` (schemaVersion 1): fields are only ever added,
+// never renamed or removed, within a schema version.
+type Facts struct {
+	SchemaVersion int `json:"schemaVersion"`
+	// Dir is the module root as given (absolute).
+	Dir    string `json:"dir"`
+	Module Module `json:"module"`
+	// Mains are the buildable main packages, sorted, the root first.
+	Mains []MainPackage `json:"mains"`
+	// ExampleMains are main packages under examples/: buildable, but never
+	// chosen by default.
+	ExampleMains []MainPackage `json:"exampleMains"`
+	// Broken lists directories that mix `package main` with other packages.
+	Broken []BrokenPackage `json:"broken"`
+	// NestedModules are directories below Dir that hold their own go.mod and
+	// so are not part of this module.
+	NestedModules []string `json:"nestedModules"`
+	// Vendored is true when vendor/modules.txt exists: builds use it and
+	// skip the download step.
+	Vendored bool `json:"vendored"`
+	// Workspace is set when a go.work file governs Dir.
+	Workspace *Workspace `json:"workspace,omitempty"`
+	// LocalReplaces are `replace` directives whose target is a directory.
+	LocalReplaces []LocalReplace `json:"localReplaces"`
+	// HasGoSum tells whether go.sum exists (a module without dependencies
+	// may have none).
+	HasGoSum bool `json:"hasGoSum"`
+	// EmbedPatterns are //go:embed patterns, relative to the module root:
+	// .dockerignore must never exclude them.
+	EmbedPatterns []string `json:"embedPatterns"`
+	// Notes are remarks for people (for example a missing go line).
+	Notes []string `json:"notes"`
+}
+
+// Module holds what go.mod says.
+type Module struct {
+	Path string `json:"path"`
+	// GoVersion is the go line; empty when go.mod has none.
+	GoVersion string `json:"goVersion"`
+	// Toolchain is the toolchain line without its "go" prefix; empty when
+	// absent.
+	Toolchain string `json:"toolchain"`
+	// BuildGo is the Go version the builder must provide: the toolchain
+	// line when present, else the go line, else "1.16" (Go's default for a
+	// go.mod without a go line).
+	BuildGo string `json:"buildGo"`
+	// Requires lists required module paths, sorted.
+	Requires []string `json:"requires"`
+}
+
+// MainPackage is one buildable main package.
+type MainPackage struct {
+	// Dir is the package directory relative to the module root, in slash
+	// form: "." or "cmd/server".
+	Dir string `json:"dir"`
+	// Cgo is true when the package needs cgo; CgoEvidence says why.
+	Cgo         bool       `json:"cgo"`
+	CgoEvidence []Evidence `json:"cgoEvidence"`
+	// Ports are the listen ports found in the package and the module
+	// packages it imports, sorted, each with its evidence.
+	Ports []Port `json:"ports"`
+}
+
+// Port is one detected listen port.
+type Port struct {
+	Number   int      `json:"number"`
+	Evidence Evidence `json:"evidence"`
+}
+
+// Evidence points at what made detection decide something.
+type Evidence struct {
+	// File is relative to the module root, slash-separated; empty for
+	// evidence that is not in a file of the module (a go.mod requirement).
+	File string `json:"file,omitempty"`
+	Line int    `json:"line,omitempty"`
+	What string `json:"what"`
+}
+
+// BrokenPackage is a directory that cannot build as one package.
+type BrokenPackage struct {
+	Dir      string   `json:"dir"`
+	Packages []string `json:"packages"`
+}
+
+// Workspace describes the go.work file that governs the module.
+type Workspace struct {
+	// File is the go.work path relative to the module root ("../go.work").
+	File string `json:"file"`
+	// Uses are the workspace's module directories relative to the module
+	// root, sorted.
+	Uses []string `json:"uses"`
+	// Needed is true when the module imports a sibling workspace module that
+	// its own go.mod does not require, so the build needs the workspace;
+	// otherwise the build sets GOWORK=off.
+	Needed bool `json:"needed"`
+	// NeededBy names the sibling module paths that made Needed true.
+	NeededBy []string `json:"neededBy"`
+}
+
+// LocalReplace is a `replace` directive with a directory target.
+type LocalReplace struct {
+	Module string `json:"module"`
+	// Target is the directory as written in go.mod.
+	Target string `json:"target"`
+	// Dir is Target relative to the module root, cleaned, slash-separated.
+	Dir string `json:"dir"`
+	// Line is the directive's line in go.mod.
+	Line int `json:"line"`
+}
+
+// Main returns the main package with the given directory, or false.
+func (f *Facts) Main(dir string) (MainPackage, bool) {
+	for _, m := range f.Mains {
+		if m.Dir == dir {
+			return m, true
+		}
+	}
+	for _, m := range f.ExampleMains {
+		if m.Dir == dir {
+			return m, true
+		}
+	}
+	return MainPackage{}, false
+}

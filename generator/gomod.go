@@ -1,0 +1,168 @@
+package generator
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"golang.org/x/mod/modfile"
+)
+
+// defaultGoVersion is what the go command assumes for a go.mod without a go
+// line.
+const defaultGoVersion = "1.16"
+
+// readGoMod parses dir/go.mod into f.Module and f.LocalReplaces.
+func readGoMod(dir string, f *Facts) error {
+	name := filepath.Join(dir, "go.mod")
+	data, err := os.ReadFile(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return inputErrorf("no go.mod in %s: dockhard needs a Go module; create one with `go mod init <module path>` in that directory, or pass the directory that holds go.mod", dir)
+	}
+	if err != nil {
+		return inputErrorf("cannot read %s: %v", name, err)
+	}
+	mf, err := modfile.Parse(name, data, nil)
+	if err != nil {
+		// modfile's errors already say file:line.
+		return inputErrorf("go.mod does not parse: %v", err)
+	}
+	if mf.Module == nil || mf.Module.Mod.Path == "" {
+		return inputErrorf("%s has no module line: add `module <path>` at the top", name)
+	}
+	m := Module{Path: mf.Module.Mod.Path}
+	if mf.Go != nil {
+		m.GoVersion = mf.Go.Version
+	}
+	if mf.Toolchain != nil {
+		m.Toolchain = strings.TrimPrefix(mf.Toolchain.Name, "go")
+	}
+	switch {
+	case m.Toolchain != "":
+		m.BuildGo = m.Toolchain
+	case m.GoVersion != "":
+		m.BuildGo = m.GoVersion
+	default:
+		m.BuildGo = defaultGoVersion
+		f.Notes = append(f.Notes, "go.mod has no go line; Go treats that as go "+defaultGoVersion+" (add one with `go mod edit -go=<version>`)")
+	}
+	for _, r := range mf.Require {
+		m.Requires = append(m.Requires, r.Mod.Path)
+	}
+	sort.Strings(m.Requires)
+	m.Requires = compactStrings(m.Requires)
+	f.Module = m
+
+	for _, r := range mf.Replace {
+		if !modfile.IsDirectoryPath(r.New.Path) {
+			continue
+		}
+		target := r.New.Path
+		rel := filepath.ToSlash(target)
+		if filepath.IsAbs(target) {
+			var err error
+			rel, err = filepath.Rel(dir, target)
+			if err != nil {
+				return inputErrorf("go.mod:%d: replace %s => %s: %v", r.Syntax.Start.Line, r.Old.Path, target, err)
+			}
+			rel = filepath.ToSlash(rel)
+		}
+		f.LocalReplaces = append(f.LocalReplaces, LocalReplace{
+			Module: r.Old.Path,
+			Target: target,
+			Dir:    path.Clean(rel),
+			Line:   r.Syntax.Start.Line,
+		})
+	}
+	sort.Slice(f.LocalReplaces, func(i, j int) bool { return f.LocalReplaces[i].Dir < f.LocalReplaces[j].Dir })
+	return nil
+}
+
+// findGoWork looks for the go.work that governs dir the way the go command
+// does: GOWORK if set (off disables), else the nearest go.work in dir or
+// its parents.
+func findGoWork(dir string) string {
+	switch env := os.Getenv("GOWORK"); env {
+	case "off":
+		return ""
+	case "":
+	default:
+		return env
+	}
+	for d := dir; ; {
+		p := filepath.Join(d, "go.work")
+		if st, err := os.Stat(p); err == nil && !st.IsDir() {
+			return p
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return ""
+		}
+		d = parent
+	}
+}
+
+// readGoWork fills f.Workspace from the go.work file at workPath. Which
+// sibling modules are needed is decided later, once imports are known.
+func readGoWork(dir, workPath string, f *Facts) (map[string]string, error) {
+	data, err := os.ReadFile(workPath)
+	if err != nil {
+		return nil, inputErrorf("cannot read %s: %v", workPath, err)
+	}
+	wf, err := modfile.ParseWork(workPath, data, nil)
+	if err != nil {
+		return nil, inputErrorf("go.work does not parse: %v", err)
+	}
+	workDir := filepath.Dir(workPath)
+	rel, err := filepath.Rel(dir, workPath)
+	if err != nil {
+		return nil, inputErrorf("go.work at %s: %v", workPath, err)
+	}
+	ws := &Workspace{File: filepath.ToSlash(rel)}
+	// siblings maps a sibling module path to its directory relative to dir.
+	siblings := map[string]string{}
+	for _, u := range wf.Use {
+		abs := u.Path
+		if !filepath.IsAbs(abs) {
+			abs = filepath.Join(workDir, u.Path)
+		}
+		r, err := filepath.Rel(dir, abs)
+		if err != nil {
+			continue
+		}
+		r = filepath.ToSlash(r)
+		ws.Uses = append(ws.Uses, r)
+		if r == "." {
+			continue
+		}
+		if modPath := modulePathOf(abs); modPath != "" {
+			siblings[modPath] = r
+		}
+	}
+	sort.Strings(ws.Uses)
+	f.Workspace = ws
+	return siblings, nil
+}
+
+// modulePathOf returns the module path declared in dir/go.mod, or "".
+func modulePathOf(dir string) string {
+	data, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+	if err != nil {
+		return ""
+	}
+	return modfile.ModulePath(data)
+}
+
+func compactStrings(s []string) []string {
+	out := s[:0]
+	for i, v := range s {
+		if i == 0 || v != s[i-1] {
+			out = append(out, v)
+		}
+	}
+	return out
+}

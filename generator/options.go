@@ -1,0 +1,204 @@
+package generator
+
+import (
+	"fmt"
+	"path"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// Builders and runtimes dockhard knows, in the order help text lists them.
+var (
+	Builders = []string{"chainguard", "ubuntu", "golang"}
+	Runtimes = []string{"distroless", "alpine", "chainguard", "scratch"}
+)
+
+// Defaults.
+const (
+	DefaultBuilder = "chainguard"
+	DefaultUID     = 65532
+	maxUID         = 2147483647
+)
+
+// Options are the choices behind one generated Dockerfile. The flags of
+// `dockhard generate`, the wizard of `dockhard init` and the header of a
+// generated file all fill this one struct, and Validate is the one gate
+// every value passes. Paths are relative to the module directory so that the
+// command recorded in the header works from `go generate` too.
+type Options struct {
+	// Builder is chainguard, ubuntu or golang; "" means chainguard.
+	Builder string
+	// Runtime is distroless, alpine, chainguard or scratch; "" chooses
+	// distroless, or chainguard's glibc image for a cgo program whose
+	// builder's glibc is newer than Debian 12's.
+	Runtime string
+	// Main is the main package directory, "./cmd/server"; "" picks the only
+	// main, or the one at the module root.
+	Main string
+	// Port is "auto" (or ""), "none", or a port number.
+	Port string
+	// UID is the numeric user (and group) the image runs as.
+	UID int
+	// Cgo is auto (or ""), on or off.
+	Cgo string
+	// Context is the build context directory; "" means the module root.
+	Context string
+	// Output is the Dockerfile path; "" means <context>/Dockerfile and "-"
+	// means standard output.
+	Output string
+	// NoDockerignore turns off writing <context>/.dockerignore.
+	NoDockerignore bool
+	// Catalog is an image catalog file used instead of the embedded one.
+	Catalog string
+}
+
+// safePath is what dockhard accepts in a path that reaches a Dockerfile or
+// its header: no spaces, quotes, backslashes, '$', newlines or other control
+// characters, nothing a Dockerfile or a shell would read as syntax.
+var safePath = regexp.MustCompile(`^[A-Za-z0-9._/@+-]+$`)
+
+// Validate checks every option. It is the single gate: flags, the wizard and
+// recorded headers all pass through it before anything is rendered.
+func (o *Options) Validate() error {
+	if o.Builder != "" && !contains(Builders, o.Builder) {
+		return inputErrorf("--builder %s: unknown builder; use one of %s", quoteValue(o.Builder), strings.Join(Builders, ", "))
+	}
+	if o.Runtime != "" && !contains(Runtimes, o.Runtime) {
+		return inputErrorf("--runtime %s: unknown runtime; use one of %s", quoteValue(o.Runtime), strings.Join(Runtimes, ", "))
+	}
+	if _, _, err := o.port(); err != nil {
+		return err
+	}
+	if o.UID < 1 || o.UID > maxUID {
+		if o.UID == 0 {
+			return inputErrorf("--uid 0 is root: the image must run as a non-root user; use a number from 1 to %d (default %d)", maxUID, DefaultUID)
+		}
+		return inputErrorf("--uid %d: use a number from 1 to %d (default %d)", o.UID, maxUID, DefaultUID)
+	}
+	switch o.Cgo {
+	case "", "auto", "on", "off":
+	default:
+		return inputErrorf("--cgo %s: use auto, on or off", quoteValue(o.Cgo))
+	}
+	if o.Main != "" {
+		if _, err := cleanRelative("--main", o.Main, false); err != nil {
+			return err
+		}
+	}
+	if o.Context != "" {
+		c, err := cleanRelative("--context", o.Context, true)
+		if err != nil {
+			return err
+		}
+		// The module must sit inside the context: only "." and ".."
+		// elements are allowed.
+		for _, el := range strings.Split(c, "/") {
+			if el != "." && el != ".." {
+				return inputErrorf("--context %s: the build context must be the module directory or one of its parents (like ..), because the module is copied from it", quoteValue(o.Context))
+			}
+		}
+	}
+	if o.Output != "" && o.Output != "-" {
+		if _, err := cleanRelative("--output", o.Output, true); err != nil {
+			return err
+		}
+		if strings.HasSuffix(o.Output, "/") {
+			return inputErrorf("--output %s is a directory; name the Dockerfile to write (like %sDockerfile)", quoteValue(o.Output), o.Output)
+		}
+	}
+	if o.Catalog != "" {
+		if _, err := cleanRelative("--catalog", o.Catalog, true); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// port returns the port choice: auto, or none, or a number.
+func (o *Options) port() (auto bool, number int, err error) {
+	switch o.Port {
+	case "", "auto":
+		return true, 0, nil
+	case "none":
+		return false, 0, nil
+	}
+	n, err := strconv.Atoi(o.Port)
+	if err != nil || n < 1 || n > 65535 {
+		return false, 0, inputErrorf("--port %s: use a number from 1 to 65535, auto (detect) or none (no EXPOSE)", quoteValue(o.Port))
+	}
+	return false, n, nil
+}
+
+// cleanRelative validates a path flag: relative, safe characters, and
+// (unless allowUp) no way out of the module with "..".
+func cleanRelative(flag, p string, allowUp bool) (string, error) {
+	if !safePath.MatchString(p) {
+		return "", inputErrorf("%s %s: only letters, digits and . _ / @ + - are allowed in paths dockhard writes into a Dockerfile", flag, quoteValue(p))
+	}
+	if path.IsAbs(p) || filepath.IsAbs(p) {
+		return "", inputErrorf("%s %s: use a path relative to the module directory", flag, quoteValue(p))
+	}
+	if strings.HasPrefix(p, "-") {
+		return "", inputErrorf("%s %s: a path cannot start with '-'", flag, quoteValue(p))
+	}
+	c := path.Clean(p)
+	if !allowUp && (c == ".." || strings.HasPrefix(c, "../")) {
+		return "", inputErrorf("%s %s: the path leaves the module directory", flag, quoteValue(p))
+	}
+	return c, nil
+}
+
+// Args returns the command line that reproduces these options, defaults
+// left out and flags in a fixed order, for the generated header and for the
+// wizard's "same thing without questions" hint.
+func (o *Options) Args() []string {
+	args := []string{"generate"}
+	add := func(flag, value, def string) {
+		if value != "" && value != def {
+			args = append(args, flag, value)
+		}
+	}
+	add("--builder", o.Builder, DefaultBuilder)
+	add("--runtime", o.Runtime, "")
+	if o.Main != "" {
+		add("--main", "./"+path.Clean(o.Main), "./.")
+	}
+	add("--port", o.Port, "auto")
+	if o.UID != DefaultUID {
+		args = append(args, "--uid", strconv.Itoa(o.UID))
+	}
+	add("--cgo", o.Cgo, "auto")
+	if o.Context != "" {
+		add("--context", path.Clean(o.Context), ".")
+	}
+	if o.Output != "-" { // where the text goes is not a choice about it
+		add("--output", o.Output, "")
+	}
+	if o.NoDockerignore {
+		args = append(args, "--dockerignore=false")
+	}
+	add("--catalog", o.Catalog, "")
+	return args
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// quoteValue shows a user's value in an error: quoted, with control
+// characters escaped, so a newline in a value cannot forge output lines.
+func quoteValue(s string) string {
+	return fmt.Sprintf("%q", s)
+}
+
+// joinModule resolves a path option against the module directory.
+func joinModule(dir, p string) string {
+	return filepath.Join(dir, filepath.FromSlash(p))
+}
