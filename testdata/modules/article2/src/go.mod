@@ -1,0 +1,3 @@
+module github.com/rafaelfernandessilva
+
+go 1.22.2

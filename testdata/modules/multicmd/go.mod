@@ -1,0 +1,3 @@
+module example.com/multicmd
+
+go 1.24.0

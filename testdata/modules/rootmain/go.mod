@@ -1,0 +1,3 @@
+module github.com/acme/rootmain
+
+go 1.23.1

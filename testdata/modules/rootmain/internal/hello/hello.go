@@ -1,0 +1,5 @@
+package hello
+
+import "net/http"
+
+func Handler(w http.ResponseWriter, r *http.Request) { w.Write([]byte("hello")) }
