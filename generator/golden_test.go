@@ -1,0 +1,205 @@
+package generator
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	udiff "github.com/aymanbagabas/go-udiff"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+// checkGolden compares got with testdata/golden/name, or rewrites it with
+// -update.
+func checkGolden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("..", "testdata", "golden", name)
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./generator -update to create it)", err)
+	}
+	if string(want) != string(got) {
+		t.Errorf("%s differs from the golden file (go test ./generator -update rewrites it):\n%s", name, udiff.Unified("want", "got", string(want), string(got)))
+	}
+}
+
+// variant is one cell of the builder × runtime × cgo matrix.
+type variant struct {
+	builder, runtime string
+	cgo              bool
+}
+
+func (v variant) name() string {
+	n := v.builder + "-" + v.runtime
+	if v.cgo {
+		n += "-cgo"
+	}
+	return n
+}
+
+// allVariants is the whole matrix, allowed or not.
+func allVariants() []variant {
+	var out []variant
+	for _, b := range Builders {
+		for _, r := range Runtimes {
+			out = append(out, variant{b, r, false}, variant{b, r, true})
+		}
+	}
+	return out
+}
+
+// cgoAllowed lists the cgo pairs that can work: the runtime's glibc must be
+// at least the builder's (Debian 12's golang image with distroless' Debian
+// 12, or anything with Chainguard's rolling glibc).
+var cgoAllowed = map[string]bool{
+	"golang-distroless": true, "golang-chainguard": true,
+	"chainguard-chainguard": true, "ubuntu-chainguard": true,
+}
+
+func TestMatrix(t *testing.T) {
+	allowed := 0
+	for _, v := range allVariants() {
+		t.Run(v.name(), func(t *testing.T) {
+			fx, port := "rootmain", []string{"8080"}
+			if v.cgo {
+				fx, port = "cgodep", []string{"7070"}
+			}
+			facts := detectFixture(t, fx)
+			res, err := GenerateFrom(facts, &Options{Builder: v.builder, Runtime: v.runtime, UID: DefaultUID})
+			if !v.cgo || cgoAllowed[v.builder+"-"+v.runtime] {
+				if err != nil {
+					t.Fatalf("generate: %v", err)
+				}
+				allowed++
+				checkGolden(t, v.name()+".Dockerfile", res.Dockerfile)
+				want := barExpect{builder: v.builder, runtime: v.runtime, cgo: v.cgo, goVersion: facts.Module.BuildGo, uid: DefaultUID, ports: port}
+				if problems := checkBar(res.Dockerfile, want); len(problems) > 0 {
+					t.Errorf("below the hardening bar:\n%s", strings.Join(problems, "\n"))
+				}
+				if warnings := buildkitLint(t, res.Dockerfile); len(warnings) > 0 {
+					t.Errorf("BuildKit lint:\n%s", strings.Join(warnings, "\n"))
+				}
+				return
+			}
+			if err == nil || !IsInputError(err) {
+				t.Fatalf("an impossible pair must be refused with an input error, got %v", err)
+			}
+			if !strings.Contains(err.Error(), "use --runtime") && !strings.Contains(err.Error(), "--builder golang") {
+				t.Errorf("the refusal must say what would work: %v", err)
+			}
+		})
+	}
+	if !t.Failed() && allowed != 16 {
+		t.Errorf("%d allowed variants, want 12 static + 4 cgo", allowed)
+	}
+}
+
+func TestVariants(t *testing.T) {
+	tests := []struct {
+		name    string
+		fixture string
+		opts    Options
+		expect  barExpect
+	}{
+		{"ubuntu-toolchain", "toolchain", Options{Builder: "ubuntu"},
+			barExpect{builder: "ubuntu", runtime: "distroless", goVersion: "1.23.4"}},
+		{"golang-toolchain", "toolchain", Options{Builder: "golang"},
+			barExpect{builder: "golang", runtime: "distroless", goVersion: "1.23.4"}},
+		{"distroless-uid10001", "rootmain", Options{UID: 10001, Port: "none"},
+			barExpect{builder: "chainguard", runtime: "distroless", goVersion: "1.23.1", uid: 10001}},
+		{"scratch-uid10001", "rootmain", Options{Runtime: "scratch", UID: 10001, Port: "9000"},
+			barExpect{builder: "chainguard", runtime: "scratch", goVersion: "1.23.1", uid: 10001, ports: []string{"9000"}}},
+		{"vendored", "vendored", Options{},
+			barExpect{builder: "chainguard", runtime: "chainguard", cgo: true, goVersion: "1.22.5", vendored: true}},
+		{"article2-context", "article2/src", Options{Context: ".."},
+			barExpect{builder: "chainguard", runtime: "distroless", goVersion: "1.22.2", ports: []string{"8080"}}},
+		{"replace-context", "replace/app", Options{Context: ".."},
+			barExpect{builder: "chainguard", runtime: "distroless", goVersion: "1.22.3"}},
+		{"multicmd-api", "multicmd", Options{Main: "./cmd/api", Runtime: "alpine"},
+			barExpect{builder: "chainguard", runtime: "alpine", goVersion: "1.24.0", ports: []string{"9090"}}},
+		{"cgo-off", "cgodep", Options{Cgo: "off", Runtime: "scratch"},
+			barExpect{builder: "chainguard", runtime: "scratch", goVersion: "1.23.0", ports: []string{"7070"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.opts.UID == 0 {
+				tt.opts.UID = DefaultUID
+			}
+			if tt.expect.uid == 0 {
+				tt.expect.uid = DefaultUID
+			}
+			res, err := GenerateFrom(detectFixture(t, tt.fixture), &tt.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkGolden(t, tt.name+".Dockerfile", res.Dockerfile)
+			if problems := checkBar(res.Dockerfile, tt.expect); len(problems) > 0 {
+				t.Errorf("below the hardening bar:\n%s", strings.Join(problems, "\n"))
+			}
+			if warnings := buildkitLint(t, res.Dockerfile); len(warnings) > 0 {
+				t.Errorf("BuildKit lint:\n%s", strings.Join(warnings, "\n"))
+			}
+		})
+	}
+}
+
+func TestWorkspaceVariant(t *testing.T) {
+	t.Setenv("GOWORK", "")
+	facts, err := Detect(fixture("workspace/app"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The workspace's go.work is one level up: the context must hold it.
+	_, err = GenerateFrom(facts, &Options{UID: DefaultUID})
+	if err == nil || !strings.Contains(err.Error(), "--context ..") {
+		t.Fatalf("want an error suggesting --context .., got %v", err)
+	}
+	res, err := GenerateFrom(facts, &Options{UID: DefaultUID, Context: ".."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkGolden(t, "workspace-app.Dockerfile", res.Dockerfile)
+	if problems := checkBar(res.Dockerfile, barExpect{builder: "chainguard", runtime: "distroless", goVersion: "1.22.3", uid: DefaultUID}); len(problems) > 0 {
+		t.Errorf("below the hardening bar:\n%s", strings.Join(problems, "\n"))
+	}
+}
+
+func TestDockerignore(t *testing.T) {
+	for _, fx := range []string{"rootmain", "embed"} {
+		res, err := GenerateFrom(detectFixture(t, fx), &Options{UID: DefaultUID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkGolden(t, fx+".dockerignore", res.Dockerignore)
+	}
+}
+
+func TestDeterministic(t *testing.T) {
+	facts := detectFixture(t, "multicmd")
+	o := &Options{Main: "./cmd/api", UID: DefaultUID}
+	first, err := GenerateFrom(facts, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 5; i++ {
+		again, err := GenerateFrom(detectFixture(t, "multicmd"), o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(again.Dockerfile) != string(first.Dockerfile) || string(again.Dockerignore) != string(first.Dockerignore) {
+			t.Fatal("two generations from the same inputs differ")
+		}
+	}
+}
