@@ -132,8 +132,6 @@ func TestDetectShapes(t *testing.T) {
 	}
 }
 
-
-
 func itoa(n int) string { return strconv.Itoa(n) }
 
 func TestDetectCgoEvidence(t *testing.T) {
