@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -58,9 +59,10 @@ func run(ctx context.Context, args []string, streams ioStreams) int {
 	if errors.As(err, &silent) {
 		return silent.code
 	}
-	fmt.Fprintln(streams.Err, "dockhard: "+err.Error())
+	fmt.Fprintln(streams.Err, "dockhard: "+strings.TrimSpace(err.Error()))
 	var usage *usageError
-	if errors.As(err, &usage) || generator.IsInputError(err) {
+	// cobra reports an unknown command as a plain error.
+	if errors.As(err, &usage) || generator.IsInputError(err) || strings.HasPrefix(err.Error(), "unknown command") {
 		return exitUsage
 	}
 	return exitFailed
@@ -124,5 +126,3 @@ func isTerminal(f any) bool {
 	info, err := file.Stat()
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }
-
-var _ = context.Background

@@ -1,0 +1,285 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+)
+
+// result is one run of the command line.
+type result struct {
+	code     int
+	out, err string
+}
+
+func runCmd(t *testing.T, args ...string) result {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), args, ioStreams{In: strings.NewReader(""), Out: &out, Err: &errb})
+	return result{code, out.String(), errb.String()}
+}
+
+// copyFixture copies testdata/modules/<name> into a fresh directory and
+// returns the copy's root.
+func copyFixture(t *testing.T, name string) string {
+	t.Helper()
+	t.Setenv("GOWORK", "off")
+	src := filepath.Join("..", "..", "testdata", "modules", name)
+	dst := t.TempDir()
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+// snapshot records every path under root with its content hash, mode and
+// modification time, to prove that a failed command changed nothing.
+func snapshot(t *testing.T, root string) map[string]string {
+	t.Helper()
+	snap := map[string]string{}
+	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		info, err := os.Lstat(p)
+		if err != nil {
+			return err
+		}
+		entry := fmt.Sprintf("%v %v", info.Mode(), info.ModTime().UnixNano())
+		if info.Mode().IsRegular() {
+			data, _ := os.ReadFile(p)
+			entry += fmt.Sprintf(" %x", sha256.Sum256(data))
+		}
+		snap[p] = entry
+		return nil
+	})
+	return snap
+}
+
+func diffSnapshots(before, after map[string]string) []string {
+	var changes []string
+	for p, b := range before {
+		if a, ok := after[p]; !ok {
+			changes = append(changes, "removed "+p)
+		} else if a != b {
+			changes = append(changes, "changed "+p)
+		}
+	}
+	for p := range after {
+		if _, ok := before[p]; !ok {
+			changes = append(changes, "created "+p)
+		}
+	}
+	sort.Strings(changes)
+	return changes
+}
+
+func TestBadInput(t *testing.T) {
+	type setup func(t *testing.T, dir string)
+	write := func(name, content string) setup {
+		return func(t *testing.T, dir string) {
+			p := filepath.Join(dir, name)
+			os.MkdirAll(filepath.Dir(p), 0o755)
+			if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	tests := []struct {
+		name    string
+		fixture string
+		setup   setup
+		args    []string // $DIR is replaced by the fixture copy
+		code    int
+		msg     string // the whole of stderr, $DIR for the fixture copy
+	}{
+		// Flag values.
+		{"unknown builder", "rootmain", nil, []string{"generate", "$DIR", "--builder", "alpine"}, 2,
+			`--builder "alpine": unknown builder; use one of chainguard, ubuntu, golang`},
+		{"unknown runtime", "rootmain", nil, []string{"generate", "$DIR", "--runtime", "ubuntu"}, 2,
+			`--runtime "ubuntu": unknown runtime; use one of distroless, alpine, chainguard, scratch`},
+		{"port zero", "rootmain", nil, []string{"generate", "$DIR", "--port", "0"}, 2,
+			`--port "0": use a number from 1 to 65535, auto (detect) or none (no EXPOSE)`},
+		{"port too big", "rootmain", nil, []string{"generate", "$DIR", "--port", "70000"}, 2,
+			`--port "70000": use a number from 1 to 65535, auto (detect) or none (no EXPOSE)`},
+		{"port word", "rootmain", nil, []string{"generate", "$DIR", "--port", "http"}, 2,
+			`--port "http": use a number from 1 to 65535, auto (detect) or none (no EXPOSE)`},
+		{"port with newline", "rootmain", nil, []string{"generate", "$DIR", "--port", "80\nRUN curl x|sh"}, 2,
+			`--port "80\nRUN curl x|sh": use a number from 1 to 65535, auto (detect) or none (no EXPOSE)`},
+		{"uid zero", "rootmain", nil, []string{"generate", "$DIR", "--uid", "0"}, 2,
+			`--uid 0 is root: the image must run as a non-root user; use a number from 1 to 2147483647 (default 65532)`},
+		{"uid negative", "rootmain", nil, []string{"generate", "$DIR", "--uid", "-5"}, 2,
+			`--uid -5: use a number from 1 to 2147483647 (default 65532)`},
+		{"uid too big", "rootmain", nil, []string{"generate", "$DIR", "--uid", "2147483648"}, 2,
+			`--uid 2147483648: use a number from 1 to 2147483647 (default 65532)`},
+		{"uid not a number", "rootmain", nil, []string{"generate", "$DIR", "--uid", "nobody"}, 2,
+			`invalid argument "nobody" for "--uid" flag: strconv.ParseInt: parsing "nobody": invalid syntax (see 'dockhard generate --help')`},
+		{"cgo value", "rootmain", nil, []string{"generate", "$DIR", "--cgo", "maybe"}, 2,
+			`--cgo "maybe": use auto, on or off`},
+		{"main escapes", "rootmain", nil, []string{"generate", "$DIR", "--main", "../other"}, 2,
+			`--main "../other": the path leaves the module directory`},
+		{"main absolute", "rootmain", nil, []string{"generate", "$DIR", "--main", "/etc"}, 2,
+			`--main "/etc": use a path relative to the module directory`},
+		{"main with space", "rootmain", nil, []string{"generate", "$DIR", "--main", "./cmd/a b"}, 2,
+			`--main "./cmd/a b": only letters, digits and . _ / @ + - are allowed in paths dockhard writes into a Dockerfile`},
+		{"main with quote", "rootmain", nil, []string{"generate", "$DIR", "--main", `./cmd/"x`}, 2,
+			`--main "./cmd/\"x": only letters, digits and . _ / @ + - are allowed in paths dockhard writes into a Dockerfile`},
+		{"main with backslash", "rootmain", nil, []string{"generate", "$DIR", "--main", `./cmd\`}, 2,
+			`--main "./cmd\\": only letters, digits and . _ / @ + - are allowed in paths dockhard writes into a Dockerfile`},
+		{"main not a main", "rootmain", nil, []string{"generate", "$DIR", "--main", "./internal/hello"}, 2,
+			`--main "./internal/hello": no main package there; main packages: --main ./.`},
+		{"main flag-like", "rootmain", nil, []string{"generate", "$DIR", "--main=-x"}, 2,
+			`--main "-x": a path cannot start with '-'`},
+		{"context not a parent", "rootmain", nil, []string{"generate", "$DIR", "--context", "internal"}, 2,
+			`--context "internal": the build context must be the module directory or one of its parents (like ..), because the module is copied from it`},
+		{"context with newline", "rootmain", nil, []string{"generate", "$DIR", "--context", "..\nRUN id"}, 2,
+			`--context "..\nRUN id": only letters, digits and . _ / @ + - are allowed in paths dockhard writes into a Dockerfile`},
+		{"output absolute", "rootmain", nil, []string{"generate", "$DIR", "-o", "/etc/Dockerfile"}, 2,
+			`--output "/etc/Dockerfile": use a path relative to the module directory`},
+		{"output with quote", "rootmain", nil, []string{"generate", "$DIR", "-o", `Docker"file`}, 2,
+			`--output "Docker\"file": only letters, digits and . _ / @ + - are allowed in paths dockhard writes into a Dockerfile`},
+		{"output ends in slash", "rootmain", nil, []string{"generate", "$DIR", "-o", "deploy/"}, 2,
+			`--output "deploy/" is a directory; name the Dockerfile to write (like deploy/Dockerfile)`},
+		{"output is a directory", "rootmain", nil, []string{"generate", "$DIR", "-o", "internal"}, 2,
+			`$DIR/internal is a directory; --output names the Dockerfile to write`},
+		{"output outside context", "rootmain", nil, []string{"generate", "$DIR", "-o", "../Dockerfile"}, 2,
+			`--output "../Dockerfile" is outside the build context $DIR; write the Dockerfile inside it`},
+		{"output parent missing", "rootmain", nil, []string{"generate", "$DIR", "-o", "deploy/Dockerfile"}, 2,
+			`cannot write $DIR/deploy/Dockerfile: the directory $DIR/deploy does not exist`},
+		{"catalog missing", "rootmain", nil, []string{"generate", "$DIR", "--catalog", "nope.json"}, 2,
+			`--catalog: open $DIR/nope.json: no such file or directory`},
+		{"catalog not json", "rootmain", write("cat.json", "{"), []string{"generate", "$DIR", "--catalog", "cat.json"}, 2,
+			`catalog $DIR/cat.json: unexpected EOF`},
+		{"catalog unpinned latest", "rootmain", write("cat.json", catalogWith(`"image": "cgr.dev/chainguard/go", "tag": "latest", "checked": "2026-01-01", "libc": "wolfi-glibc"`)),
+			[]string{"generate", "$DIR", "--catalog", "cat.json"}, 2,
+			`catalog $DIR/cat.json: builder/chainguard: tag "latest" names no version; pin it with a digest`},
+		{"catalog bad reference", "rootmain", write("cat.json", catalogWith(`"image": "cgr.dev/Chainguard/go", "tag": "1", "checked": "2026-01-01", "libc": "x"`)),
+			[]string{"generate", "$DIR", "--catalog", "cat.json"}, 2,
+			`catalog $DIR/cat.json: builder/chainguard: image reference "cgr.dev/Chainguard/go:1": invalid reference format: repository name (Chainguard/go) must be lowercase`},
+		// The command line.
+		{"unknown flag", "rootmain", nil, []string{"generate", "$DIR", "--bogus"}, 2,
+			`unknown flag: --bogus (see 'dockhard generate --help')`},
+		{"two directories", "rootmain", nil, []string{"generate", "$DIR", "$DIR"}, 2,
+			`dockhard generate takes at most one directory (the module root), got 2 arguments`},
+		{"check and diff", "rootmain", nil, []string{"generate", "$DIR", "--check", "--diff"}, 2,
+			`--check and --diff do not go together: --check exits 1 on drift, --diff only shows it`},
+		{"check to stdout", "rootmain", nil, []string{"generate", "$DIR", "--check", "-o", "-"}, 2,
+			`--check and --diff compare files on disk; they cannot be used with --output -`},
+		{"unknown command", "rootmain", nil, []string{"generat"}, 2,
+			"unknown command \"generat\" for \"dockhard\"\n\nDid you mean this?\n\tgenerate\n"},
+		{"detect two dirs", "rootmain", nil, []string{"detect", "$DIR", "$DIR"}, 2,
+			`dockhard detect takes at most one directory (the module root), got 2 arguments`},
+		// The module.
+		{"no go.mod", "library", func(t *testing.T, dir string) { os.Remove(filepath.Join(dir, "go.mod")) }, []string{"generate", "$DIR"}, 2,
+			"no go.mod in $DIR: dockhard needs a Go module; create one with `go mod init <module path>` in that directory, or pass the directory that holds go.mod"},
+		{"dir is a file", "rootmain", nil, []string{"generate", "$DIR/main.go"}, 2,
+			`$DIR/main.go is a file; pass the directory that holds go.mod`},
+		{"dir missing", "rootmain", nil, []string{"detect", "$DIR/nope"}, 2,
+			`cannot use $DIR/nope as the module directory: stat $DIR/nope: no such file or directory`},
+		{"broken go.mod", "rootmain", write("go.mod", "module x\n\nrequire (\n"), []string{"generate", "$DIR"}, 2,
+			`go.mod does not parse: $DIR/go.mod:4: syntax error (unterminated block started at $DIR/go.mod:3:1)`},
+		{"go.mod bad version", "rootmain", write("go.mod", "module x\ngo one.two\n"), []string{"detect", "$DIR"}, 2,
+			`go.mod does not parse: $DIR/go.mod:2: invalid go version 'one.two': must match format 1.23.0`},
+		{"go.mod without module", "rootmain", write("go.mod", "go 1.22\n"), []string{"generate", "$DIR"}, 2,
+			"$DIR/go.mod has no module line: add `module <path>` at the top"},
+		{"library", "library", nil, []string{"generate", "$DIR"}, 2,
+			`no main package in $DIR: dockhard builds programs (package main), and this module looks like a library`},
+		{"several mains", "multicmd", nil, []string{"generate", "$DIR"}, 2,
+			`2 main packages and none at the module root: choose one with --main (--main ./cmd/api, --main ./cmd/worker, --main ./examples/demo)`},
+		{"mixed packages", "mixed", nil, []string{"generate", "$DIR"}, 2,
+			`no main package in $DIR: dockhard builds programs (package main), and this module looks like a library; . mixes packages main and util`},
+		{"cgo on scratch", "cgodep", nil, []string{"generate", "$DIR", "--runtime", "scratch"}, 2,
+			`--runtime scratch cannot run this program: it needs cgo (import "C" in internal/clib/clib.go), and scratch has no C library; use --runtime distroless or chainguard, or --cgo off if the program can do without cgo`},
+		{"cgo on alpine", "cgodep", nil, []string{"generate", "$DIR", "--runtime", "alpine", "--builder", "golang"}, 2,
+			`--runtime alpine cannot run this program: it needs cgo (import "C" in internal/clib/clib.go), and the golang builder links glibc while Alpine has musl; use --runtime chainguard (or distroless with --builder golang), or --cgo off`},
+		{"cgo glibc too new", "rootmain", nil, []string{"generate", "$DIR", "--cgo", "on", "--runtime", "distroless"}, 2,
+			`--builder chainguard with --runtime distroless cannot run this program: it needs cgo, and chainguard's glibc is newer than distroless' Debian 12 glibc; use --runtime chainguard, or --builder golang (Debian 12, like distroless)`},
+		{"golang builder, old go", "nogo", nil, []string{"generate", "$DIR", "--builder", "golang"}, 2,
+			"go.mod asks for Go 1.16; the golang builder uses Debian 12 images, which start at Go 1.21: raise the go line (`go mod edit -go=1.22.0`) or use --builder chainguard"},
+		{"replace outside context", "replace", nil, []string{"generate", "$DIR/app"}, 2,
+			`go.mod:7: replace example.com/shared => ../shared points outside the build context $DIR/app; pass a --context that contains it (for example --context ..)`},
+		{"header with bad args", "rootmain", write("Dockerfile", "# Code generated by dockhard generate --uid root. DO NOT EDIT.\n"), []string{"generate", "$DIR"}, 2,
+			`the header of Dockerfile records arguments dockhard cannot read (invalid argument "root" for "--uid" flag: strconv.ParseInt: parsing "root": invalid syntax); fix the header line or delete the file`},
+		{"symlinked Dockerfile", "rootmain", func(t *testing.T, dir string) {
+			os.Symlink("/tmp/dockhard-elsewhere", filepath.Join(dir, "Dockerfile"))
+		}, []string{"generate", "$DIR"}, 2,
+			`$DIR/Dockerfile is a symbolic link; dockhard writes only regular files (remove the link or choose another --output)`},
+		// Failures of the work: exit 1.
+		{"hand-written Dockerfile", "rootmain", write("Dockerfile", "FROM scratch\n"), []string{"generate", "$DIR"}, 1,
+			`refusing to overwrite $DIR/Dockerfile: not generated by dockhard (no "# Code generated by dockhard" header); move it aside, or pass --force to replace it`},
+		{"hand-written .dockerignore", "rootmain", write(".dockerignore", "*.log\n"), []string{"generate", "$DIR"}, 1,
+			`refusing to overwrite $DIR/.dockerignore: not generated by dockhard (no "# Code generated by dockhard" header); move it aside, pass --force to replace it, or --dockerignore=false to keep it`},
+		{"init without a terminal", "rootmain", nil, []string{"init", "$DIR"}, 2,
+			"init asks questions and needs a terminal on stdin and stdout; to generate without questions use `dockhard generate` with flags (--builder, --runtime, --main, --port, --uid; see `dockhard generate --help`)"},
+	}
+	if len(tests) < 40 {
+		t.Fatalf("the table holds %d bad inputs; keep at least 40", len(tests))
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := copyFixture(t, tt.fixture)
+			if tt.setup != nil {
+				tt.setup(t, dir)
+			}
+			before := snapshot(t, dir)
+			args := make([]string, len(tt.args))
+			for i, a := range tt.args {
+				args[i] = strings.ReplaceAll(a, "$DIR", dir)
+			}
+			time.Sleep(time.Millisecond) // a write would show in the mtime
+			r := runCmd(t, args...)
+			if r.code != tt.code {
+				t.Errorf("exit code %d, want %d (stderr %q)", r.code, tt.code, r.err)
+			}
+			got := strings.TrimSuffix(strings.ReplaceAll(r.err, dir, "$DIR"), "\n")
+			want := "dockhard: " + strings.TrimSuffix(tt.msg, "\n")
+			if got != want {
+				t.Errorf("stderr:\n got %q\nwant %q", got, want)
+			}
+			if r.out != "" {
+				t.Errorf("stdout is not empty: %q", r.out)
+			}
+			if changes := diffSnapshots(before, snapshot(t, dir)); len(changes) > 0 {
+				t.Errorf("a failed command changed files: %v", changes)
+			}
+		})
+	}
+}
+
+// catalogWith returns a catalog whose builder/chainguard entry is entry and
+// whose other entries are the valid defaults.
+func catalogWith(entry string) string {
+	return `{"images": {
+  "builder/chainguard": {` + entry + `},
+  "builder/golang": {"image": "golang", "tag": "{go}-bookworm", "checked": "2026-01-01", "libc": "glibc-2.36"},
+  "builder/ubuntu": {"image": "ubuntu", "tag": "24.04", "checked": "2026-01-01", "libc": "glibc-2.39"},
+  "runtime/alpine": {"image": "alpine", "tag": "3.24.1", "checked": "2026-01-01", "libc": "musl"},
+  "runtime/chainguard": {"image": "cgr.dev/chainguard/static", "tag": "latest", "digest": "sha256:` + strings.Repeat("a", 64) + `", "checked": "2026-01-01", "libc": "none"},
+  "runtime/chainguard-cgo": {"image": "cgr.dev/chainguard/glibc-dynamic", "tag": "latest", "digest": "sha256:` + strings.Repeat("b", 64) + `", "checked": "2026-01-01", "libc": "wolfi-glibc"},
+  "runtime/distroless": {"image": "gcr.io/distroless/static-debian12", "tag": "nonroot", "digest": "sha256:` + strings.Repeat("c", 64) + `", "checked": "2026-01-01", "libc": "none"},
+  "runtime/distroless-cgo": {"image": "gcr.io/distroless/base-debian12", "tag": "nonroot", "digest": "sha256:` + strings.Repeat("d", 64) + `", "checked": "2026-01-01", "libc": "glibc-2.36"}
+}}`
+}

@@ -1,0 +1,135 @@
+package generator
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// failingTemp is a temporary file whose writes fail, like a full disk.
+type failingTemp struct {
+	*os.File
+	err error
+}
+
+func (f failingTemp) Write([]byte) (int, error) { return 0, f.err }
+
+func withCreateTemp(t *testing.T, fn func(dir, pattern string) (tempFile, error)) {
+	old := createTemp
+	createTemp = fn
+	t.Cleanup(func() { createTemp = old })
+}
+
+func TestWriteFullDiskKeepsOldFile(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "Dockerfile")
+	writeFile(t, target, HeaderPrefix+"generate. DO NOT EDIT.\nold\n")
+	withCreateTemp(t, func(dir, pattern string) (tempFile, error) {
+		f, err := os.CreateTemp(dir, pattern)
+		return failingTemp{f, syscall.ENOSPC}, err
+	})
+	states, err := Inspect([]File{{Path: target, Content: []byte("new\n")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = WriteFiles(states, false)
+	if err == nil || !errors.Is(err, syscall.ENOSPC) || !strings.Contains(err.Error(), "cannot write "+target) {
+		t.Fatalf("err = %v, want a write error naming the file", err)
+	}
+	got, _ := os.ReadFile(target)
+	if !strings.HasSuffix(string(got), "old\n") {
+		t.Fatalf("the old file was changed: %q", got)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Fatalf("the temporary file was left behind: %v", entries)
+	}
+}
+
+func TestWriteReadOnlyDirectory(t *testing.T) {
+	// Root ignores directory permissions, so the refusal is simulated
+	// where the library meets the file system.
+	dir := t.TempDir()
+	withCreateTemp(t, func(dir, pattern string) (tempFile, error) {
+		return nil, &fs.PathError{Op: "open", Path: dir, Err: syscall.EACCES}
+	})
+	states, err := Inspect([]File{{Path: filepath.Join(dir, "Dockerfile"), Content: []byte("x")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := WriteFiles(states, false); !errors.Is(err, syscall.EACCES) {
+		t.Fatalf("err = %v, want permission denied", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Fatalf("files were created: %v", entries)
+	}
+}
+
+func TestWriteRefusesHandWrittenBeforeWritingAnything(t *testing.T) {
+	dir := t.TempDir()
+	df, di := filepath.Join(dir, "Dockerfile"), filepath.Join(dir, ".dockerignore")
+	writeFile(t, di, "node_modules\n") // hand-written
+	states, err := Inspect([]File{{Path: df, Content: []byte("new")}, {Path: di, Content: []byte("new")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = WriteFiles(states, false)
+	var hw *HandWrittenError
+	if !errors.As(err, &hw) || len(hw.Paths) != 1 || hw.Paths[0] != di {
+		t.Fatalf("err = %v, want a refusal naming .dockerignore", err)
+	}
+	if _, err := os.Stat(df); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatal("the Dockerfile was written although the set was refused")
+	}
+	if _, err := WriteFiles(states, true); err != nil {
+		t.Fatalf("--force: %v", err)
+	}
+	if got, _ := os.ReadFile(di); string(got) != "new" {
+		t.Fatalf("--force did not replace the file: %q", got)
+	}
+}
+
+func TestWriteUnchangedKeepsModTime(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "Dockerfile")
+	content := HeaderPrefix + "generate. DO NOT EDIT.\n"
+	writeFile(t, target, content)
+	past := time.Now().Add(-time.Hour).Truncate(time.Second)
+	if err := os.Chtimes(target, past, past); err != nil {
+		t.Fatal(err)
+	}
+	states, err := Inspect([]File{{Path: target, Content: []byte(content)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	written, err := WriteFiles(states, false)
+	if err != nil || len(written) != 0 {
+		t.Fatalf("written %v, err %v; want nothing written", written, err)
+	}
+	if info, _ := os.Stat(target); !info.ModTime().Equal(past) {
+		t.Fatalf("mtime changed to %v", info.ModTime())
+	}
+}
+
+func TestInspectRefusesSymlinkAndDirectory(t *testing.T) {
+	dir := t.TempDir()
+	outside := t.TempDir()
+	link := filepath.Join(dir, "Dockerfile")
+	if err := os.Symlink(filepath.Join(outside, "Dockerfile"), link); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Inspect([]File{{Path: link}}); err == nil || !strings.Contains(err.Error(), "is a symbolic link") || !IsInputError(err) {
+		t.Fatalf("symlink: err = %v", err)
+	}
+	if _, err := Inspect([]File{{Path: outside}}); err == nil || !strings.Contains(err.Error(), "is a directory") {
+		t.Fatalf("directory: err = %v", err)
+	}
+	if entries, _ := os.ReadDir(outside); len(entries) != 0 {
+		t.Fatalf("something was written through the link: %v", entries)
+	}
+}
