@@ -40,6 +40,7 @@ func (s FileState) Diff(name string) string {
 	if s.Exists {
 		old = string(s.Old)
 	}
+	name = strings.TrimPrefix(filepath.ToSlash(name), "/")
 	from := "a/" + name
 	if !s.Exists {
 		from = "/dev/null"

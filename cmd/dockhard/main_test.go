@@ -283,3 +283,7 @@ func catalogWith(entry string) string {
   "runtime/distroless-cgo": {"image": "gcr.io/distroless/base-debian12", "tag": "nonroot", "digest": "sha256:` + strings.Repeat("d", 64) + `", "checked": "2026-01-01", "libc": "glibc-2.36"}
 }}`
 }
+
+func contextWithCancel() (context.Context, context.CancelFunc) {
+	return context.WithCancel(context.Background())
+}
