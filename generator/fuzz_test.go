@@ -1,0 +1,144 @@
+package generator
+
+import (
+	"path"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// FuzzDetectGoMod feeds arbitrary go.mod bytes to detection and then to
+// generation: no panic, and either an input error or a Dockerfile whose
+// structure is the plan's.
+func FuzzDetectGoMod(f *testing.F) {
+	for _, seed := range []string{
+		"module example.com/m\n\ngo 1.22\n",
+		"module example.com/m\n\ngo 1.22.0\n\ntoolchain go1.23.4\n",
+		"module example.com/m\n",
+		"module \"example.com/a b\"\ngo 1.22\n",
+		"module example.com/m\ngo 1.22\nreplace example.com/x => ../x\n",
+		"module example.com/m\ngo 1.22\nrequire github.com/mattn/go-sqlite3 v1.14.0\n",
+		"module github.com/acme/x\"y\ngo 1.22\n",
+		"module x\ngo 1.22rc1\n",
+		"go 1.22\n",
+		"module m\n\nrequire (\n",
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, gomod []byte) {
+		t.Setenv("GOWORK", "off")
+		dir := t.TempDir()
+		writeFile(t, filepath.Join(dir, "go.mod"), string(gomod))
+		writeFile(t, filepath.Join(dir, "main.go"), "package main\n\nfunc main() {}\n")
+		facts, err := Detect(dir)
+		if err != nil {
+			if !IsInputError(err) {
+				t.Fatalf("detection failed with a non-input error: %v", err)
+			}
+			return
+		}
+		if facts.Module.Path == "" {
+			t.Fatal("detection succeeded without a module path")
+		}
+		res, err := GenerateFrom(facts, &Options{UID: DefaultUID})
+		if err != nil {
+			if !IsInputError(err) {
+				t.Fatalf("generation failed with a non-input error: %v", err)
+			}
+			return
+		}
+		assertSameStructure(t, res, &Options{UID: DefaultUID}, benignFacts(facts, res))
+	})
+}
+
+// FuzzRenderOptions feeds arbitrary option values, module paths and
+// directory names to generation: either an input error, or a Dockerfile
+// with exactly the instruction sequence of the same choices made with
+// plain values.
+func FuzzRenderOptions(f *testing.F) {
+	f.Add("chainguard", "distroless", "", "auto", 65532, "auto", "", "", "github.com/acme/app", ".", 8080)
+	f.Add("golang", "alpine", "./cmd/api", "9090", 10001, "off", "..", "deploy/Dockerfile", "example.com/m", "cmd/api", 0)
+	f.Add("ubuntu", "scratch", "./cmd/x\nRUN id", "80\nRUN id", 1, "on", "..\nRUN id", "Dockerfile\nRUN id", "github.com/a/b\"\nRUN id", "a\nRUN curl x|sh", 1)
+	f.Add("chainguard", "chainguard", "./a b", "none", 2147483647, "", "../..", "-", "github.com/acme/$(id)", "cmd/$HOME", 65535)
+	f.Add("golang", "distroless", `./cmd\`, "1", 65532, "on", ".", "x\\", `example.com/m\`, `cmd/x\`, 22)
+	f.Fuzz(func(t *testing.T, builder, runtime, main, port string, uid int, cgo, context, output, modPath, mainDir string, detectedPort int) {
+		if main != "" {
+			mainDir = path.Clean(main)
+		}
+		facts := &Facts{
+			Dir:    t.TempDir(),
+			Module: Module{Path: modPath, GoVersion: "1.22.2", BuildGo: "1.22.2"},
+			Mains:  []MainPackage{{Dir: mainDir, Cgo: cgo == "on"}},
+		}
+		if detectedPort > 0 && detectedPort < 65536 {
+			facts.Mains[0].Ports = []Port{{Number: detectedPort}}
+		}
+		o := &Options{Builder: builder, Runtime: runtime, Main: main, Port: port, UID: uid, Cgo: cgo, Context: context, Output: output}
+		res, err := GenerateFrom(facts, o)
+		if err != nil {
+			if !IsInputError(err) {
+				t.Fatalf("a value reached the Dockerfile and changed it: %v", err)
+			}
+			return
+		}
+		assertSameStructure(t, res, o, benignFacts(facts, res))
+	})
+}
+
+// benignFacts replaces every free value of facts with a plain one of the
+// same kind; the structural choices (cgo, number of ports, whether the
+// module is on a forge and so gets a source label) stay.
+func benignFacts(f *Facts, res *Result) *Facts {
+	b := *f
+	b.Module.Path = "example.com/plain"
+	for _, l := range res.Plan.Labels {
+		if l.Key == "org.opencontainers.image.source" {
+			b.Module.Path = "github.com/plain/plain"
+		}
+	}
+	b.Mains = nil
+	for _, m := range f.Mains {
+		pm := MainPackage{Dir: "cmd/plain", Cgo: m.Cgo}
+		for range m.Ports {
+			pm.Ports = append(pm.Ports, Port{Number: 1000})
+		}
+		b.Mains = append(b.Mains, pm)
+	}
+	return &b
+}
+
+// assertSameStructure renders the same choices with plain values and
+// compares instruction sequences: a value may fill the Dockerfile in, never
+// add, remove or reorder an instruction or give a RUN more shell syntax.
+func assertSameStructure(t *testing.T, res *Result, o *Options, plain *Facts) {
+	t.Helper()
+	po := *o
+	if po.Main != "" {
+		po.Main = "./cmd/plain"
+	}
+	if _, n, _ := o.port(); n > 0 {
+		po.Port = "1000"
+	}
+	if po.UID != DefaultUID { // 65532 has an account in the runtime; others get one
+		po.UID = 1000
+	}
+	if strings.Trim(po.Context, "./") == "" {
+		po.Context = ""
+	}
+	po.Output = ""
+	if o.Output == "-" {
+		po.Output = "-"
+	}
+	ref, err := GenerateFrom(plain, &po)
+	if err != nil {
+		t.Fatalf("the plain rendering failed: %v", err)
+	}
+	got, err := Signature(res.Dockerfile)
+	if err != nil {
+		t.Fatalf("generated Dockerfile does not parse: %v\n%s", err, res.Dockerfile)
+	}
+	want, _ := Signature(ref.Dockerfile)
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("structure differs from the plain rendering:\n got %q\nwant %q\n%s", got, want, res.Dockerfile)
+	}
+}
