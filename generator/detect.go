@@ -163,7 +163,11 @@ func (d *detector) vendored(importPath string) *sourcePackage {
 		if e.IsDir() || !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
 			continue
 		}
-		r, err := s.scan(filepath.Join(dir, name), path.Join(relDir, name), relDir)
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			continue
+		}
+		r, err := s.scan(data, filepath.Join(dir, name), path.Join(relDir, name), relDir)
 		if err == nil && r.pkg != "" {
 			r.ports = nil // a dependency's defaults are not this program's ports
 			mergeFile(pkgs, r)

@@ -6,7 +6,6 @@ import (
 	"go/parser"
 	"go/token"
 	"io"
-	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -45,75 +44,108 @@ type scannedFile struct {
 // scanTree walks root (the module root) and parses every Go file that would
 // be built for linux. It skips vendor/, testdata/, directories starting with
 // "." or "_", and nested modules, which it reports.
+//
+// Directories are scanned in parallel, one at a time per worker: a worker
+// lists a directory once, queues its subdirectories and opens its files
+// relative to the open directory, so the kernel resolves one name per file
+// rather than the whole path. Results are merged in path order, so the
+// output does not depend on scheduling.
 func scanTree(root string) (map[string]*sourcePackage, []string, error) {
-	type job struct{ abs, rel, dir string }
-	var jobs []job
-	var nested []string
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(root, p)
-		rel = filepath.ToSlash(rel)
-		if d.IsDir() {
-			if rel == "." {
-				return nil
-			}
-			name := d.Name()
-			if name == "vendor" || name == "testdata" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") {
-				return filepath.SkipDir
-			}
-			if _, err := os.Stat(filepath.Join(p, "go.mod")); err == nil {
-				nested = append(nested, rel)
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !d.Type().IsRegular() || !strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "_test.go") {
-			return nil
-		}
-		jobs = append(jobs, job{abs: p, rel: rel, dir: path.Dir(rel)})
-		return nil
-	})
-	if err != nil {
-		return nil, nil, inputErrorf("cannot read the module tree: %v", err)
-	}
-
-	results := make([]scannedFile, len(jobs))
-	errs := make([]error, len(jobs))
-	var next int64 = -1
-	var mu sync.Mutex
-	take := func() int {
+	var (
+		mu       sync.Mutex
+		files    []scannedFile
+		nested   []string
+		firstErr error
+		wg       sync.WaitGroup
+		slots    = make(chan struct{}, runtime.GOMAXPROCS(0))
+		pool     = sync.Pool{New: func() any { return newFileScanner() }}
+	)
+	var visit func(rel string)
+	visit = func(rel string) {
+		defer wg.Done()
+		slots <- struct{}{}
+		defer func() { <-slots }()
+		s := pool.Get().(*fileScanner)
+		defer pool.Put(s)
+		found, subdirs, isNested, err := s.scanDir(root, rel)
 		mu.Lock()
 		defer mu.Unlock()
-		next++
-		return int(next)
-	}
-	var wg sync.WaitGroup
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			s := newFileScanner()
-			for i := take(); i < len(jobs); i = take() {
-				j := jobs[i]
-				results[i], errs[i] = s.scan(j.abs, j.rel, j.dir)
+		switch {
+		case err != nil:
+			if firstErr == nil {
+				firstErr = err
 			}
-		}()
+			return
+		case isNested:
+			nested = append(nested, rel)
+			return
+		}
+		files = append(files, found...)
+		for _, sub := range subdirs {
+			wg.Add(1)
+			go visit(sub)
+		}
 	}
+	wg.Add(1)
+	visit(".")
 	wg.Wait()
-
+	if firstErr != nil {
+		return nil, nil, firstErr
+	}
+	sort.Strings(nested)
+	sort.Slice(files, func(i, j int) bool { return files[i].rel < files[j].rel })
 	pkgs := map[string]*sourcePackage{}
-	for i, r := range results {
-		if errs[i] != nil {
-			return nil, nil, errs[i]
+	for _, f := range files {
+		if f.pkg != "" { // "" is a file excluded by build constraints
+			mergeFile(pkgs, f)
 		}
-		if r.pkg == "" { // excluded by build constraints
-			continue
-		}
-		mergeFile(pkgs, r)
 	}
 	return pkgs, nested, nil
+}
+
+// scanDir lists one directory (rel to root, slash form), scans its Go files
+// and returns its subdirectories to visit. A directory other than the root
+// that holds a go.mod is a nested module and is not scanned.
+func (s *fileScanner) scanDir(root, rel string) (files []scannedFile, subdirs []string, nested bool, err error) {
+	dirPath := filepath.Join(root, filepath.FromSlash(rel))
+	dir, err := os.Open(dirPath)
+	if err != nil {
+		return nil, nil, false, inputErrorf("cannot read %s: %v", dirPath, err)
+	}
+	defer dir.Close()
+	entries, err := dir.ReadDir(-1)
+	if err != nil {
+		return nil, nil, false, inputErrorf("cannot read %s: %v", dirPath, err)
+	}
+	if rel != "." {
+		for _, e := range entries {
+			if e.Name() == "go.mod" && !e.IsDir() {
+				return nil, nil, true, nil
+			}
+		}
+	}
+	for _, e := range entries {
+		name := e.Name()
+		switch {
+		case e.IsDir():
+			if name == "vendor" || name == "testdata" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") {
+				continue
+			}
+			subdirs = append(subdirs, path.Join(rel, name))
+		case e.Type().IsRegular() && strings.HasSuffix(name, ".go") && !strings.HasSuffix(name, "_test.go"):
+			data, err := readAt(dir, dirPath, name, s.buf)
+			if err != nil {
+				return nil, nil, false, inputErrorf("cannot read %s: %v", path.Join(rel, name), err)
+			}
+			s.buf = data[:cap(data)] // keep a grown buffer; data is not retained
+			f, err := s.scan(data, filepath.Join(dirPath, name), path.Join(rel, name), rel)
+			if err != nil {
+				return nil, nil, false, err
+			}
+			files = append(files, f)
+		}
+	}
+	return files, subdirs, false, nil
 }
 
 func mergeFile(pkgs map[string]*sourcePackage, r scannedFile) {
@@ -140,10 +172,11 @@ func mergeFile(pkgs map[string]*sourcePackage, r scannedFile) {
 type fileScanner struct {
 	ctxt build.Context
 	data []byte
+	buf  []byte
 }
 
 func newFileScanner() *fileScanner {
-	s := &fileScanner{ctxt: build.Default}
+	s := &fileScanner{ctxt: build.Default, buf: make([]byte, 64<<10)}
 	// Generated Dockerfiles build for Linux; cgo is allowed so that cgo
 	// files are seen (whether cgo is used is decided afterwards).
 	s.ctxt.GOOS = "linux"
@@ -159,22 +192,24 @@ func newFileScanner() *fileScanner {
 // for listen addresses; most files contain none and cost only a scan.
 var portHints = [][]byte{[]byte("Listen"), []byte("Serve"), []byte("Getenv"), []byte("LookupEnv"), []byte("Addr"), []byte("flag."), []byte(".Run(")}
 
-func (s *fileScanner) scan(abs, rel, dir string) (scannedFile, error) {
-	data, err := os.ReadFile(abs)
-	if err != nil {
-		return scannedFile{}, inputErrorf("cannot read %s: %v", rel, err)
-	}
+// scan reads one file's content: its build constraints, package clause,
+// imports, //go:embed lines and, when it may listen, its listen addresses.
+func (s *fileScanner) scan(data []byte, abs, rel, dir string) (scannedFile, error) {
 	s.data = data
 	// MatchFile applies file name suffixes (_windows.go) and build
-	// constraints (//go:build ignore) exactly as the go command does.
-	ok, err := s.ctxt.MatchFile(filepath.Dir(abs), filepath.Base(abs))
-	if err != nil || !ok {
-		// A file the go command cannot read the header of is not ours to
-		// judge; the build will report it.
-		return scannedFile{}, nil
+	// constraints (//go:build ignore) exactly as the go command does. Only
+	// a name with '_' or a constraint line can exclude a file, so the others
+	// skip it.
+	if strings.Contains(filepath.Base(abs), "_") || bytes.Contains(data, []byte("go:build")) || bytes.Contains(data, []byte("+build")) {
+		ok, err := s.ctxt.MatchFile(filepath.Dir(abs), filepath.Base(abs))
+		if err != nil || !ok {
+			// A file the go command cannot read the header of is not ours
+			// to judge; the build will report it.
+			return scannedFile{}, nil
+		}
 	}
 	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, rel, data, parser.ImportsOnly|parser.ParseComments)
+	f, err := parser.ParseFile(fset, rel, data, parser.ImportsOnly)
 	if err != nil {
 		return scannedFile{}, nil
 	}
