@@ -101,7 +101,7 @@ func NewPlan(f *Facts, o *Options, cat *Catalog) (*Plan, error) {
 		p.Builder = DefaultBuilder
 	}
 
-	main, err := chooseMain(f, o.Main)
+	main, err := ChooseMain(f, o.Main)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +116,7 @@ func NewPlan(f *Facts, o *Options, cat *Catalog) (*Plan, error) {
 
 	p.Runtime = o.Runtime
 	if p.Runtime == "" {
-		p.Runtime = defaultRuntime(p.Builder, p.CGO)
+		p.Runtime = DefaultRuntime(p.Builder, p.CGO)
 	}
 	if err := checkPair(p.Builder, p.Runtime, p.CGO, main); err != nil {
 		return nil, err
@@ -236,9 +236,9 @@ func NewPlan(f *Facts, o *Options, cat *Catalog) (*Plan, error) {
 	return p, nil
 }
 
-// chooseMain picks the main package: the one named, else the only one, else
+// ChooseMain picks the main package: the one named, else the only one, else
 // the one at the module root.
-func chooseMain(f *Facts, want string) (MainPackage, error) {
+func ChooseMain(f *Facts, want string) (MainPackage, error) {
 	if want != "" {
 		dir := path.Clean(want)
 		if m, ok := f.Main(dir); ok {
@@ -280,13 +280,27 @@ func candidates(f *Facts) string {
 	return strings.Join(c, ", ")
 }
 
-// defaultRuntime is distroless, except for cgo programs from a builder whose
+// DefaultRuntime is distroless, except for cgo programs from a builder whose
 // glibc is newer than Debian 12's: those need Chainguard's glibc image.
-func defaultRuntime(builder string, cgo bool) string {
+func DefaultRuntime(builder string, cgo bool) string {
 	if cgo && builder != "golang" {
 		return "chainguard"
 	}
 	return "distroless"
+}
+
+// RuntimesFor splits the runtimes into those that can run a program built
+// by builder (with or without cgo) and those that cannot, with the reason.
+func RuntimesFor(builder string, cgo bool) (allowed []string, refused map[string]error) {
+	refused = map[string]error{}
+	for _, r := range Runtimes {
+		if err := checkPair(builder, r, cgo, MainPackage{}); err != nil {
+			refused[r] = err
+		} else {
+			allowed = append(allowed, r)
+		}
+	}
+	return allowed, refused
 }
 
 // checkPair refuses the builder/runtime/cgo combinations that cannot work,

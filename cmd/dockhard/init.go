@@ -1,22 +1,142 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/dockhard/dockhard/generator"
 )
 
-// newInitCmd is the interactive wizard.
 func newInitCmd(streams ioStreams) *cobra.Command {
-	return &cobra.Command{
+	var opts generator.Options
+	var dockerignore bool
+	cmd := &cobra.Command{
 		Use:   "init [DIR]",
 		Short: "Answer a few questions and write a hardened Dockerfile (needs a terminal)",
-		Args:  maxOneDir,
+		Long: `init detects the module in DIR, asks only what detection could not settle
+(which main package, builder, runtime, port, user, extras), shows the
+Dockerfile it is about to write, and writes it after you confirm. It prints
+the dockhard generate command that makes the same files without questions.
+
+Flags pre-answer their questions. Ctrl-C or Esc cancels: nothing is written
+and the exit code is 130. Without a terminal, init refuses (exit 2): use
+dockhard generate.`,
+		Example: `  dockhard init
+  dockhard init ./service --runtime alpine   # does not ask for the runtime`,
+		Args: maxOneDir,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if !isTerminal(streams.In) || !isTerminal(streams.Out) {
+			in, inOK := streams.In.(*os.File)
+			out, outOK := streams.Out.(*os.File)
+			if !inOK || !outOK || !isTerminal(in) || !isTerminal(out) {
 				return &usageError{fmt.Errorf("init asks questions and needs a terminal on stdin and stdout; to generate without questions use `dockhard generate` with flags (--builder, --runtime, --main, --port, --uid; see `dockhard generate --help`)")}
 			}
-			return &usageError{fmt.Errorf("init is not available yet; use `dockhard generate`")}
+			opts.NoDockerignore = !dockerignore
+			err := runInit(cmd.Flags(), streams, newSurveyPrompter(in, out, streams.Err), argsDir(args), opts)
+			if errors.Is(err, errInterrupted) {
+				return &silentError{code: exitInterrupted, msg: "interrupted; nothing was written"}
+			}
+			return err
 		},
 	}
+	addOptionFlags(cmd.Flags(), &opts, &dockerignore)
+	return cmd
+}
+
+// runInit is the wizard from detection to the written files.
+func runInit(flags *pflag.FlagSet, streams ioStreams, p Prompter, dir string, given generator.Options) error {
+	facts, err := generator.Detect(dir)
+	if err != nil {
+		return err
+	}
+	preset := map[string]bool{}
+	flags.Visit(func(f *pflag.Flag) { preset[f.Name] = true })
+	o, err := askOptions(p, facts, given, preset)
+	if err != nil {
+		return err
+	}
+	res, err := generator.GenerateFrom(facts, &o)
+	if err != nil {
+		return err
+	}
+	if res.Plan.DockerfilePath == "-" {
+		_, err := streams.Out.Write(res.Dockerfile)
+		return err
+	}
+	states, err := generator.Inspect(res.Files())
+	if err != nil {
+		return err
+	}
+
+	var handWritten []string
+	for _, s := range states {
+		switch {
+		case !s.Changed():
+			fmt.Fprintf(streams.Out, "\n%s is already up to date.\n", displayPath(s.Path))
+		case s.Exists:
+			fmt.Fprintf(streams.Out, "\nChanges to %s:\n%s", displayPath(s.Path), s.Diff(displayPath(s.Path)))
+			if !s.Generated {
+				handWritten = append(handWritten, displayPath(s.Path))
+			}
+		case s.Path == res.Plan.DockerfilePath:
+			fmt.Fprintf(streams.Out, "\n%s:\n\n%s", displayPath(s.Path), s.Content)
+		}
+	}
+	ok, err := p.Confirm("Write these files?", "Nothing is written until you confirm.", true)
+	if err != nil {
+		return err
+	}
+	force := false
+	if ok && len(handWritten) > 0 {
+		force, err = p.Confirm(strings.Join(handWritten, " and ")+" was not written by dockhard. Replace it?",
+			"Your file will be overwritten; dockhard will regenerate it from now on.", false)
+		if err != nil {
+			return err
+		}
+		ok = force
+	}
+	if !ok {
+		fmt.Fprintln(streams.Out, "Nothing was written.")
+		return nil
+	}
+	written, err := generator.WriteFiles(states, force)
+	if err != nil {
+		return err
+	}
+	for _, w := range written {
+		fmt.Fprintln(streams.Out, "wrote", displayPath(w))
+	}
+	printNextSteps(streams, dir, &o, res.Plan)
+	return nil
+}
+
+// printNextSteps shows the non-interactive equivalent and how to try the
+// image.
+func printNextSteps(streams ioStreams, dir string, o *generator.Options, p *generator.Plan) {
+	args := o.Args()
+	cmdline := "dockhard " + args[0]
+	if dir != "." {
+		cmdline += " " + dir
+	}
+	if len(args) > 1 {
+		cmdline += " " + strings.Join(args[1:], " ")
+	}
+	fmt.Fprintf(streams.Out, "\nThe same files without questions:\n  %s\n", cmdline)
+	fmt.Fprintf(streams.Out, "In a Go file, for go generate:\n  //go:generate go tool dockhard %s\n", strings.Join(args, " "))
+	build := "docker build -t " + p.Binary
+	if rel, err := filepath.Rel(p.ContextDir, p.DockerfilePath); err == nil && rel != "Dockerfile" {
+		build += " -f " + displayPath(p.DockerfilePath)
+	}
+	build += " " + displayPath(p.ContextDir)
+	run := "docker run --rm"
+	for _, port := range p.Ports {
+		run += " -p " + strconv.Itoa(port) + ":" + strconv.Itoa(port)
+	}
+	fmt.Fprintf(streams.Out, "Try the image:\n  %s\n  %s %s\n", build, run, p.Binary)
 }

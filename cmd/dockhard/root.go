@@ -37,8 +37,11 @@ func (e *usageError) Error() string { return e.err.Error() }
 func (e *usageError) Unwrap() error { return e.err }
 
 // silentError carries an exit code for a failure already reported (a
-// --check drift prints its diff and says so).
-type silentError struct{ code int }
+// --check drift prints its diff and says so), with an optional last word.
+type silentError struct {
+	code int
+	msg  string
+}
 
 func (e *silentError) Error() string { return fmt.Sprintf("exit %d", e.code) }
 
@@ -57,6 +60,9 @@ func run(ctx context.Context, args []string, streams ioStreams) int {
 	}
 	var silent *silentError
 	if errors.As(err, &silent) {
+		if silent.msg != "" {
+			fmt.Fprintln(streams.Err, "dockhard: "+silent.msg)
+		}
 		return silent.code
 	}
 	fmt.Fprintln(streams.Err, "dockhard: "+strings.TrimSpace(err.Error()))

@@ -1,0 +1,168 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/dockhard/dockhard/generator"
+)
+
+// Descriptions of the choices, shown beside them in the wizard.
+var (
+	builderHelp = map[string]string{
+		"chainguard": "Chainguard's Go: the newest Go, few CVEs, pinned by digest",
+		"ubuntu":     "Ubuntu LTS + golang-go; GOTOOLCHAIN fetches go.mod's exact Go",
+		"golang":     "official golang image at exactly go.mod's Go (Debian 12)",
+	}
+	runtimeHelp = map[string]string{
+		"distroless": "Google distroless: no shell, no package manager, about 2 MB",
+		"alpine":     "Alpine with its shell and apk removed (musl)",
+		"chainguard": "Chainguard's minimal image: no shell, few CVEs, pinned by digest",
+		"scratch":    "empty: only the binary, the CA bundle and an account",
+	}
+)
+
+const dockerignoreExtra = ".dockerignore"
+
+// askOptions asks what detection could not settle and returns the options
+// generate would take. preset names the flags given on the command line:
+// their questions are not asked. Every answer is checked by the same
+// validation generate uses.
+func askOptions(p Prompter, f *generator.Facts, o generator.Options, preset map[string]bool) (generator.Options, error) {
+	// 1. Which main package.
+	if !preset["main"] && len(f.Mains) > 1 {
+		var options []string
+		def := ""
+		for _, m := range f.Mains {
+			options = append(options, "./"+strings.TrimPrefix(m.Dir, "./"))
+		}
+		if f.Mains[0].Dir == "." {
+			def = "./."
+		} else {
+			def = options[0]
+		}
+		answer, err := p.Select("Which main package should the image run?",
+			"dockhard found several main packages (examples/ not listed); the image runs one.",
+			options, nil, def)
+		if err != nil {
+			return o, err
+		}
+		o.Main = answer
+		if answer == "./." {
+			o.Main = ""
+		}
+	}
+	main, err := generator.ChooseMain(f, o.Main)
+	if err != nil {
+		return o, err
+	}
+	cgo := main.Cgo
+	switch o.Cgo {
+	case "on":
+		cgo = true
+	case "off":
+		cgo = false
+	}
+
+	// 2. Builder.
+	builder := o.Builder
+	if builder == "" {
+		builder = generator.DefaultBuilder
+	}
+	if !preset["builder"] {
+		answer, err := p.Select("Which image should build the program?",
+			"The build stage holds the Go toolchain; only the binary reaches the final image.",
+			generator.Builders, func(v string) string { return builderHelp[v] }, builder)
+		if err != nil {
+			return o, err
+		}
+		builder = answer
+		o.Builder = answer
+	}
+
+	// 3. Runtime: only those that can run this program.
+	if !preset["runtime"] {
+		allowed, refused := generator.RuntimesFor(builder, cgo)
+		help := "The final image: it receives only the binary."
+		if len(refused) > 0 {
+			var hidden []string
+			for _, r := range generator.Runtimes {
+				if _, ok := refused[r]; ok {
+					hidden = append(hidden, r)
+				}
+			}
+			help += " Hidden because this program needs cgo and they cannot run it with the " + builder + " builder: " + strings.Join(hidden, ", ") + "."
+		}
+		def := generator.DefaultRuntime(builder, cgo)
+		answer, err := p.Select("Which image should run it?", help, allowed, func(v string) string { return runtimeHelp[v] }, def)
+		if err != nil {
+			return o, err
+		}
+		o.Runtime = ""
+		if answer != def {
+			o.Runtime = answer
+		}
+	}
+
+	// 4. Port.
+	if !preset["port"] {
+		def := ""
+		if len(main.Ports) > 0 {
+			def = strconv.Itoa(main.Ports[0].Number)
+		}
+		help := "EXPOSE documents the port; empty for a program that listens on none."
+		if len(main.Ports) > 0 {
+			e := main.Ports[0].Evidence
+			help = fmt.Sprintf("Detected in %s:%d (%s). %s", e.File, e.Line, e.What, help)
+		}
+		answer, err := p.Input("Which port does it listen on? (empty for none)", help, def, func(v string) error {
+			if v == "" {
+				return nil
+			}
+			check := generator.Options{Port: v, UID: generator.DefaultUID}
+			return check.Validate()
+		})
+		if err != nil {
+			return o, err
+		}
+		switch {
+		case answer == def && len(main.Ports) <= 1:
+			o.Port = "auto" // what detection finds, also next time
+		case answer == "":
+			o.Port = "none"
+		default:
+			o.Port = answer
+		}
+	}
+
+	// 5. User.
+	if !preset["uid"] {
+		answer, err := p.Input("Which numeric user should it run as?",
+			"A number, so Kubernetes runAsNonRoot can verify it; 65532 is distroless' and Chainguard's nonroot.",
+			strconv.Itoa(o.UID), func(v string) error {
+				n, err := strconv.Atoi(v)
+				if err != nil {
+					return fmt.Errorf("%q is not a number", v)
+				}
+				check := generator.Options{UID: n}
+				return check.Validate()
+			})
+		if err != nil {
+			return o, err
+		}
+		o.UID, _ = strconv.Atoi(answer)
+	}
+
+	// 6. Extras.
+	if !preset["dockerignore"] {
+		answer, err := p.MultiSelect("Extras to write:",
+			".dockerignore keeps secrets (.env, keys, .git) out of the build context.",
+			[]string{dockerignoreExtra}, []string{dockerignoreExtra})
+		if err != nil {
+			return o, err
+		}
+		o.NoDockerignore = !contains(answer, dockerignoreExtra)
+	}
+	return o, o.Validate()
+}

@@ -1,0 +1,291 @@
+package main
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/spf13/pflag"
+
+	"github.com/dockhard/dockhard/generator"
+)
+
+// fakePrompter answers questions by their message. Asking a question it has
+// no answer for, or leaving an answer unused, fails the test.
+type fakePrompter struct {
+	t       *testing.T
+	answers map[string]any // string, []string, bool or error
+	used    map[string]bool
+	offered map[string][]string // the options each Select showed
+	helps   map[string]string
+	// validators from Input questions, to probe what they refuse.
+	validators map[string]func(string) error
+}
+
+func newFakePrompter(t *testing.T, answers map[string]any) *fakePrompter {
+	f := &fakePrompter{t: t, answers: answers, used: map[string]bool{}, offered: map[string][]string{}, helps: map[string]string{}, validators: map[string]func(string) error{}}
+	t.Cleanup(func() {
+		for q := range answers {
+			if !f.used[q] {
+				t.Errorf("the question %q was never asked", q)
+			}
+		}
+	})
+	return f
+}
+
+func (f *fakePrompter) answer(message, help string) any {
+	f.t.Helper()
+	a, ok := f.answers[message]
+	if !ok {
+		f.t.Fatalf("unexpected question %q", message)
+	}
+	f.used[message] = true
+	f.helps[message] = help
+	return a
+}
+
+func (f *fakePrompter) Select(message, help string, options []string, _ func(string) string, def string) (string, error) {
+	f.offered[message] = options
+	switch a := f.answer(message, help).(type) {
+	case error:
+		return "", a
+	case string:
+		if a == "" {
+			return def, nil
+		}
+		if !contains(options, a) {
+			f.t.Fatalf("%q: %q is not among the options %q", message, a, options)
+		}
+		return a, nil
+	}
+	f.t.Fatalf("%q: bad stub", message)
+	return "", nil
+}
+
+func (f *fakePrompter) MultiSelect(message, help string, options []string, defaults []string) ([]string, error) {
+	f.offered[message] = options
+	switch a := f.answer(message, help).(type) {
+	case error:
+		return nil, a
+	case []string:
+		if a == nil {
+			return defaults, nil
+		}
+		return a, nil
+	}
+	f.t.Fatalf("%q: bad stub", message)
+	return nil, nil
+}
+
+func (f *fakePrompter) Input(message, help, def string, validate func(string) error) (string, error) {
+	f.validators[message] = validate
+	switch a := f.answer(message, help).(type) {
+	case error:
+		return "", a
+	case string:
+		if a == "<default>" {
+			a = def
+		}
+		if err := validate(a); err != nil {
+			f.t.Fatalf("%q: the answer %q was refused: %v", message, a, err)
+		}
+		return a, nil
+	}
+	f.t.Fatalf("%q: bad stub", message)
+	return "", nil
+}
+
+func (f *fakePrompter) Confirm(message, help string, def bool) (bool, error) {
+	switch a := f.answer(message, help).(type) {
+	case error:
+		return false, a
+	case bool:
+		return a, nil
+	}
+	f.t.Fatalf("%q: bad stub", message)
+	return false, nil
+}
+
+const (
+	qMain    = "Which main package should the image run?"
+	qBuilder = "Which image should build the program?"
+	qRuntime = "Which image should run it?"
+	qPort    = "Which port does it listen on? (empty for none)"
+	qUID     = "Which numeric user should it run as?"
+	qExtras  = "Extras to write:"
+	qWrite   = "Write these files?"
+)
+
+func defaultOptions() generator.Options {
+	return generator.Options{Builder: generator.DefaultBuilder, Port: "auto", UID: generator.DefaultUID, Cgo: "auto"}
+}
+
+func detectCopy(t *testing.T, fixture string) (string, *generator.Facts) {
+	dir := copyFixture(t, fixture)
+	f, err := generator.Detect(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir, f
+}
+
+func TestWizardDefaultsEqualGenerate(t *testing.T) {
+	_, facts := detectCopy(t, "rootmain")
+	p := newFakePrompter(t, map[string]any{
+		qBuilder: "", qRuntime: "", qPort: "<default>", qUID: "<default>", qExtras: []string(nil),
+	})
+	o, err := askOptions(p, facts, defaultOptions(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := defaultOptions(); !reflect.DeepEqual(o, want) {
+		t.Fatalf("accepting every default gave %+v, want generate's defaults %+v", o, want)
+	}
+	if !strings.Contains(p.helps[qPort], "main.go:11") {
+		t.Errorf("the port help should show the evidence: %q", p.helps[qPort])
+	}
+}
+
+func TestWizardChoices(t *testing.T) {
+	_, facts := detectCopy(t, "multicmd")
+	p := newFakePrompter(t, map[string]any{
+		qMain: "./cmd/api", qBuilder: "golang", qRuntime: "alpine", qPort: "", qUID: "10001", qExtras: []string{},
+	})
+	o, err := askOptions(p, facts, defaultOptions(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := o.Args(), []string{"generate", "--builder", "golang", "--runtime", "alpine", "--main", "./cmd/api", "--port", "none", "--uid", "10001", "--dockerignore=false"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("args %q, want %q", got, want)
+	}
+	if want := []string{"./cmd/api", "./cmd/worker"}; !reflect.DeepEqual(p.offered[qMain], want) {
+		t.Errorf("main options %q, want %q (examples/ not offered)", p.offered[qMain], want)
+	}
+}
+
+func TestWizardHidesRuntimesThatCannotWork(t *testing.T) {
+	_, facts := detectCopy(t, "cgodep")
+	p := newFakePrompter(t, map[string]any{
+		qBuilder: "chainguard", qRuntime: "", qPort: "<default>", qUID: "<default>", qExtras: []string(nil),
+	})
+	if _, err := askOptions(p, facts, defaultOptions(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := p.offered[qRuntime]; !reflect.DeepEqual(got, []string{"chainguard"}) {
+		t.Fatalf("a cgo program built by chainguard can only run on chainguard, offered %q", got)
+	}
+	if !strings.Contains(p.helps[qRuntime], "Hidden because this program needs cgo") || !strings.Contains(p.helps[qRuntime], "distroless, alpine, scratch") {
+		t.Errorf("the help must say why runtimes are hidden: %q", p.helps[qRuntime])
+	}
+}
+
+func TestWizardFlagsPreAnswer(t *testing.T) {
+	_, facts := detectCopy(t, "rootmain")
+	given := defaultOptions()
+	given.Runtime, given.UID = "scratch", 4242
+	p := newFakePrompter(t, map[string]any{qBuilder: "", qPort: "<default>", qExtras: []string(nil)})
+	o, err := askOptions(p, facts, given, map[string]bool{"runtime": true, "uid": true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Runtime != "scratch" || o.UID != 4242 {
+		t.Fatalf("flags were not kept: %+v", o)
+	}
+}
+
+func TestWizardValidatesLikeGenerate(t *testing.T) {
+	_, facts := detectCopy(t, "rootmain")
+	p := newFakePrompter(t, map[string]any{
+		qBuilder: "", qRuntime: "", qPort: "<default>", qUID: "<default>", qExtras: []string(nil),
+	})
+	if _, err := askOptions(p, facts, defaultOptions(), nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{"0", "70000", "http", "80\nRUN id"} {
+		if err := p.validators[qPort](bad); err == nil {
+			t.Errorf("port %q accepted", bad)
+		}
+	}
+	if err := p.validators[qUID]("0"); err == nil || !strings.Contains(err.Error(), "is root") {
+		t.Errorf("uid 0: %v", err)
+	}
+	if err := p.validators[qUID]("nobody"); err == nil {
+		t.Error("uid nobody accepted")
+	}
+}
+
+func TestWizardInterrupted(t *testing.T) {
+	dir, _ := detectCopy(t, "rootmain")
+	before := snapshot(t, dir)
+	p := newFakePrompter(t, map[string]any{qBuilder: "", qRuntime: errInterrupted})
+	err := runInit(pflag.NewFlagSet("init", pflag.ContinueOnError), ioStreams{Out: new(strings.Builder), Err: new(strings.Builder)}, p, dir, defaultOptions())
+	if !errors.Is(err, errInterrupted) {
+		t.Fatalf("err = %v, want errInterrupted", err)
+	}
+	if changes := diffSnapshots(before, snapshot(t, dir)); len(changes) > 0 {
+		t.Fatalf("an interrupted wizard wrote: %v", changes)
+	}
+}
+
+func TestInitWritesWhatGenerateWrites(t *testing.T) {
+	dir, _ := detectCopy(t, "rootmain")
+	var out strings.Builder
+	p := newFakePrompter(t, map[string]any{
+		qBuilder: "", qRuntime: "alpine", qPort: "<default>", qUID: "<default>", qExtras: []string(nil), qWrite: true,
+	})
+	if err := runInit(pflag.NewFlagSet("init", pflag.ContinueOnError), ioStreams{Out: &out, Err: new(strings.Builder)}, p, dir, defaultOptions()); err != nil {
+		t.Fatal(err)
+	}
+	wizard := readFile(t, filepath.Join(dir, "Dockerfile"))
+	if !strings.Contains(out.String(), "dockhard generate "+dir+" --runtime alpine\n") || !strings.Contains(out.String(), "//go:generate go tool dockhard generate --runtime alpine\n") {
+		t.Fatalf("the non-interactive command is not printed:\n%s", out.String())
+	}
+	if !strings.Contains(out.String(), "docker run --rm -p 8080:8080 rootmain") {
+		t.Errorf("no docker run hint:\n%s", out.String())
+	}
+	os.Remove(filepath.Join(dir, "Dockerfile"))
+	if r := runCmd(t, "generate", dir, "--runtime", "alpine"); r.code != 0 {
+		t.Fatal(r.err)
+	}
+	if generated := readFile(t, filepath.Join(dir, "Dockerfile")); generated != wizard {
+		t.Fatal("the printed generate command does not reproduce the wizard's Dockerfile")
+	}
+}
+
+func TestInitAsksBeforeReplacingHandWritten(t *testing.T) {
+	dir, _ := detectCopy(t, "rootmain")
+	df := filepath.Join(dir, "Dockerfile")
+	os.WriteFile(df, []byte("FROM scratch\n"), 0o644)
+	answers := map[string]any{
+		qBuilder: "", qRuntime: "", qPort: "<default>", qUID: "<default>", qExtras: []string(nil), qWrite: true,
+		displayPath(df) + " was not written by dockhard. Replace it?": false,
+	}
+	var out strings.Builder
+	if err := runInit(pflag.NewFlagSet("init", pflag.ContinueOnError), ioStreams{Out: &out, Err: new(strings.Builder)}, newFakePrompter(t, answers), dir, defaultOptions()); err != nil {
+		t.Fatal(err)
+	}
+	if readFile(t, df) != "FROM scratch\n" || !strings.Contains(out.String(), "Nothing was written.") {
+		t.Fatalf("the hand-written file was replaced without consent:\n%s", out.String())
+	}
+	if _, err := os.Stat(filepath.Join(dir, ".dockerignore")); err == nil {
+		t.Fatal(".dockerignore was written although the user declined")
+	}
+}
+
+func TestWizardTypedPort(t *testing.T) {
+	_, facts := detectCopy(t, "rootmain")
+	p := newFakePrompter(t, map[string]any{
+		qBuilder: "", qRuntime: "", qPort: "9000", qUID: "<default>", qExtras: []string(nil),
+	})
+	o, err := askOptions(p, facts, defaultOptions(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Port != "9000" {
+		t.Fatalf("a typed port must be kept, got %q", o.Port)
+	}
+}
