@@ -1,12 +1,14 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -38,7 +40,19 @@ dockhard generate.`,
 				return &usageError{fmt.Errorf("init asks questions and needs a terminal on stdin and stdout; to generate without questions use `dockhard generate` with flags (--builder, --runtime, --main, --port, --uid; see `dockhard generate --help`)")}
 			}
 			opts.NoDockerignore = !dockerignore
-			err := runInit(cmd.Flags(), streams, newSurveyPrompter(in, out, streams.Err), argsDir(args), opts)
+			// Between questions the terminal is not in raw mode, so Ctrl-C
+			// arrives as SIGINT, which main turns into a cancelled context.
+			// Questions do not watch the context: leave at once, unless the
+			// files are being written (then the write finishes first).
+			var writing atomic.Bool
+			stop := context.AfterFunc(cmd.Context(), func() {
+				if !writing.Load() {
+					fmt.Fprintln(streams.Err, "\ndockhard: interrupted; nothing was written")
+					os.Exit(exitInterrupted)
+				}
+			})
+			defer stop()
+			err := runInit(cmd.Flags(), streams, newSurveyPrompter(in, out, streams.Err), argsDir(args), opts, &writing)
 			if errors.Is(err, errInterrupted) {
 				return &silentError{code: exitInterrupted, msg: "interrupted; nothing was written"}
 			}
@@ -50,7 +64,7 @@ dockhard generate.`,
 }
 
 // runInit is the wizard from detection to the written files.
-func runInit(flags *pflag.FlagSet, streams ioStreams, p Prompter, dir string, given generator.Options) error {
+func runInit(flags *pflag.FlagSet, streams ioStreams, p Prompter, dir string, given generator.Options, writing *atomic.Bool) error {
 	facts, err := generator.Detect(dir)
 	if err != nil {
 		return err
@@ -105,6 +119,7 @@ func runInit(flags *pflag.FlagSet, streams ioStreams, p Prompter, dir string, gi
 		fmt.Fprintln(streams.Out, "Nothing was written.")
 		return nil
 	}
+	writing.Store(true)
 	written, err := generator.WriteFiles(states, force)
 	if err != nil {
 		return err

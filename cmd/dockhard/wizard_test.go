@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/spf13/pflag"
@@ -222,7 +223,7 @@ func TestWizardInterrupted(t *testing.T) {
 	dir, _ := detectCopy(t, "rootmain")
 	before := snapshot(t, dir)
 	p := newFakePrompter(t, map[string]any{qBuilder: "", qRuntime: errInterrupted})
-	err := runInit(pflag.NewFlagSet("init", pflag.ContinueOnError), ioStreams{Out: new(strings.Builder), Err: new(strings.Builder)}, p, dir, defaultOptions())
+	err := runInit(pflag.NewFlagSet("init", pflag.ContinueOnError), ioStreams{Out: new(strings.Builder), Err: new(strings.Builder)}, p, dir, defaultOptions(), new(atomic.Bool))
 	if !errors.Is(err, errInterrupted) {
 		t.Fatalf("err = %v, want errInterrupted", err)
 	}
@@ -237,7 +238,7 @@ func TestInitWritesWhatGenerateWrites(t *testing.T) {
 	p := newFakePrompter(t, map[string]any{
 		qBuilder: "", qRuntime: "alpine", qPort: "<default>", qUID: "<default>", qExtras: []string(nil), qWrite: true,
 	})
-	if err := runInit(pflag.NewFlagSet("init", pflag.ContinueOnError), ioStreams{Out: &out, Err: new(strings.Builder)}, p, dir, defaultOptions()); err != nil {
+	if err := runInit(pflag.NewFlagSet("init", pflag.ContinueOnError), ioStreams{Out: &out, Err: new(strings.Builder)}, p, dir, defaultOptions(), new(atomic.Bool)); err != nil {
 		t.Fatal(err)
 	}
 	wizard := readFile(t, filepath.Join(dir, "Dockerfile"))
@@ -265,7 +266,7 @@ func TestInitAsksBeforeReplacingHandWritten(t *testing.T) {
 		displayPath(df) + " was not written by dockhard. Replace it?": false,
 	}
 	var out strings.Builder
-	if err := runInit(pflag.NewFlagSet("init", pflag.ContinueOnError), ioStreams{Out: &out, Err: new(strings.Builder)}, newFakePrompter(t, answers), dir, defaultOptions()); err != nil {
+	if err := runInit(pflag.NewFlagSet("init", pflag.ContinueOnError), ioStreams{Out: &out, Err: new(strings.Builder)}, newFakePrompter(t, answers), dir, defaultOptions(), new(atomic.Bool)); err != nil {
 		t.Fatal(err)
 	}
 	if readFile(t, df) != "FROM scratch\n" || !strings.Contains(out.String(), "Nothing was written.") {
