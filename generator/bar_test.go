@@ -20,6 +20,8 @@ type barExpect struct {
 	uid              int
 	ports            []string
 	vendored         bool
+	// health is the HEALTHCHECK mode expected: http, tcp, exec or "" (none).
+	health string
 }
 
 // checkBar checks the twelve points of the hardening bar (DESIGN.md) on
@@ -120,6 +122,12 @@ func checkBuild(st instructions.Stage, want barExpect, fail func(string, ...any)
 		case *instructions.AddCommand:
 			fail("11: ADD in the builder; use COPY")
 		case *instructions.CopyCommand:
+			if len(c.SourceContents) > 0 { // the health probe's source
+				if want.health != "http" && want.health != "tcp" {
+					fail("the builder carries a probe although the health check is %q", want.health)
+				}
+				continue
+			}
 			if len(c.SourcePaths) == 1 && c.SourcePaths[0] == "." {
 				sourceAt = i
 			} else if sourceAt < 0 {
@@ -143,6 +151,12 @@ func checkBuild(st instructions.Stage, want barExpect, fail func(string, ...any)
 				if !cacheTargets["/go/pkg/mod"] {
 					fail("9: go mod download without a module cache mount")
 				}
+			}
+			if strings.Contains(line, "/healthcheck/main.go") { // the probe
+				if !strings.Contains(line, "CGO_ENABLED=0") || !strings.Contains(line, "-trimpath") || !strings.Contains(line, `-ldflags="-s -w"`) || !cacheTargets["/go/build-cache"] {
+					fail("8: the probe is not built static, trimmed and cached: %s", line)
+				}
+				continue
 			}
 			if strings.Contains(line, "go build") {
 				buildAt = i
@@ -212,6 +226,7 @@ func checkFinal(st instructions.Stage, want barExpect, fail func(string, ...any)
 	var (
 		user       string
 		entrypoint *instructions.EntrypointCommand
+		health     *instructions.HealthCheckCommand
 		runs       []*instructions.RunCommand
 		lastRunAt  = -1
 		ports      []string
@@ -239,6 +254,8 @@ func checkFinal(st instructions.Stage, want barExpect, fail func(string, ...any)
 			}
 		case *instructions.ExposeCommand:
 			ports = append(ports, c.Ports...)
+		case *instructions.HealthCheckCommand:
+			health = c
 		case *instructions.ArgCommand:
 			checkSecretNames(c.Args, fail)
 		case *instructions.CopyCommand:
@@ -251,6 +268,10 @@ func checkFinal(st instructions.Stage, want barExpect, fail func(string, ...any)
 				}
 			case c.From != "builder":
 				fail("5: the final stage copies %v from the build context, not from the builder", c.SourcePaths)
+			case c.SourcePaths[0] == "/out/healthcheck":
+				if c.Chmod != "0555" || c.Chown != "" {
+					fail("11: the probe is copied with --chown=%q --chmod=%q; want root-owned, mode 0555", c.Chown, c.Chmod)
+				}
 			case strings.HasPrefix(c.SourcePaths[0], "/out/"):
 				binaryCopy = c
 			case c.SourcePaths[0] != "/etc/ssl/certs/ca-certificates.crt":
@@ -279,6 +300,25 @@ func checkFinal(st instructions.Stage, want barExpect, fail func(string, ...any)
 	}
 	if fmt.Sprint(ports) != fmt.Sprint(want.ports) {
 		fail("EXPOSE %v, want %v", ports, want.ports)
+	}
+	// 12. A real health probe for services, in exec form.
+	switch {
+	case want.health == "" && health != nil:
+		fail("12: HEALTHCHECK present, want none")
+	case want.health != "" && health == nil:
+		fail("12: no HEALTHCHECK, want %s", want.health)
+	case health != nil:
+		test := health.Health.Test
+		if len(test) < 2 || test[0] != "CMD" {
+			fail("12: HEALTHCHECK %q is not in exec form", test)
+		} else if want.health == "http" || want.health == "tcp" {
+			if test[1] != "/usr/local/bin/healthcheck" || !strings.HasPrefix(test[2], want.health+"://127.0.0.1:"+strings.Join(want.ports[:1], "")) {
+				fail("12: HEALTHCHECK %q does not probe %s on port %v", test, want.health, want.ports)
+			}
+		}
+		if health.Health.Interval == 0 || health.Health.Timeout == 0 || health.Health.Retries == 0 {
+			fail("12: HEALTHCHECK without interval, timeout or retries")
+		}
 	}
 	// 11. The binary: root-owned, not writable by anyone.
 	if binaryCopy == nil {

@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"encoding/json"
 	"path"
 	"path/filepath"
 	"strings"
@@ -56,12 +57,12 @@ func FuzzDetectGoMod(f *testing.F) {
 // with exactly the instruction sequence of the same choices made with
 // plain values.
 func FuzzRenderOptions(f *testing.F) {
-	f.Add("chainguard", "distroless", "", "auto", 65532, "auto", "", "", "github.com/acme/app", ".", 8080)
-	f.Add("golang", "alpine", "./cmd/api", "9090", 10001, "off", "..", "deploy/Dockerfile", "example.com/m", "cmd/api", 0)
-	f.Add("ubuntu", "scratch", "./cmd/x\nRUN id", "80\nRUN id", 1, "on", "..\nRUN id", "Dockerfile\nRUN id", "github.com/a/b\"\nRUN id", "a\nRUN curl x|sh", 1)
-	f.Add("chainguard", "chainguard", "./a b", "none", 2147483647, "", "../..", "-", "github.com/acme/$(id)", "cmd/$HOME", 65535)
-	f.Add("golang", "distroless", `./cmd\`, "1", 65532, "on", ".", "x\\", `example.com/m\`, `cmd/x\`, 22)
-	f.Fuzz(func(t *testing.T, builder, runtime, main, port string, uid int, cgo, context, output, modPath, mainDir string, detectedPort int) {
+	f.Add("chainguard", "distroless", "", "auto", 65532, "auto", "", "", "github.com/acme/app", ".", 8080, "auto", "", "")
+	f.Add("golang", "alpine", "./cmd/api", "9090", 10001, "off", "..", "deploy/Dockerfile", "example.com/m", "cmd/api", 0, "tcp", "", "")
+	f.Add("ubuntu", "scratch", "./cmd/x\nRUN id", "80\nRUN id", 1, "on", "..\nRUN id", "Dockerfile\nRUN id", "github.com/a/b\"\nRUN id", "a\nRUN curl x|sh", 1, "http", "/h\r\nRUN id", "")
+	f.Add("chainguard", "chainguard", "./a b", "none", 2147483647, "", "../..", "-", "github.com/acme/$(id)", "cmd/$HOME", 65535, "exec", "", `["/app","health"]`)
+	f.Add("golang", "distroless", `./cmd\`, "1", 65532, "on", ".", "x\\", `example.com/m\`, `cmd/x\`, 22, "exec", "", `["/app","x\"]\nRUN id"]`)
+	f.Fuzz(func(t *testing.T, builder, runtime, main, port string, uid int, cgo, context, output, modPath, mainDir string, detectedPort int, health, healthPath, healthCmd string) {
 		if main != "" {
 			mainDir = path.Clean(main)
 		}
@@ -73,7 +74,8 @@ func FuzzRenderOptions(f *testing.F) {
 		if detectedPort > 0 && detectedPort < 65536 {
 			facts.Mains[0].Ports = []Port{{Number: detectedPort}}
 		}
-		o := &Options{Builder: builder, Runtime: runtime, Main: main, Port: port, UID: uid, Cgo: cgo, Context: context, Output: output}
+		o := &Options{Builder: builder, Runtime: runtime, Main: main, Port: port, UID: uid, Cgo: cgo, Context: context, Output: output,
+			Healthcheck: health, HealthcheckPath: healthPath, HealthcheckCmd: healthCmd}
 		res, err := GenerateFrom(facts, o)
 		if err != nil {
 			if !IsInputError(err) {
@@ -128,6 +130,15 @@ func assertSameStructure(t *testing.T, res *Result, o *Options, plain *Facts) {
 	po.Output = ""
 	if o.Output == "-" {
 		po.Output = "-"
+	}
+	if po.HealthcheckPath != "" {
+		po.HealthcheckPath = "/plain"
+	}
+	if po.HealthcheckCmd != "" { // keep the number of arguments
+		var argv []string
+		json.Unmarshal([]byte(o.HealthcheckCmd), &argv)
+		cmd, _ := json.Marshal(fill(len(argv), "/plain"))
+		po.HealthcheckCmd = string(cmd)
 	}
 	ref, err := GenerateFrom(plain, &po)
 	if err != nil {

@@ -1,12 +1,14 @@
 package generator
 
 import (
+	"encoding/json"
 	"fmt"
 	"path"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Builders and runtimes dockhard knows, in the order help text lists them.
@@ -52,7 +54,36 @@ type Options struct {
 	NoDockerignore bool
 	// Catalog is an image catalog file used instead of the embedded one.
 	Catalog string
+
+	// Healthcheck is auto (or ""): http when a port is known, else none;
+	// or http, tcp, exec, none.
+	Healthcheck string
+	// HealthcheckPath is the http probe's path ("" means /healthz).
+	HealthcheckPath string
+	// HealthcheckCmd is the exec probe, a JSON array like
+	// ["/usr/local/bin/app","health"].
+	HealthcheckCmd string
+	// Durations in Go syntax ("" means the default) and retries (0 means
+	// the default).
+	HealthcheckInterval    string
+	HealthcheckTimeout     string
+	HealthcheckStartPeriod string
+	HealthcheckRetries     int
 }
+
+// Health check defaults.
+const (
+	DefaultHealthcheckPath        = "/healthz"
+	DefaultHealthcheckInterval    = "30s"
+	DefaultHealthcheckTimeout     = "5s"
+	DefaultHealthcheckStartPeriod = "10s"
+	DefaultHealthcheckRetries     = 3
+)
+
+// HealthcheckModes are the values of --healthcheck.
+var HealthcheckModes = []string{"auto", "http", "tcp", "exec", "none"}
+
+var healthPath = regexp.MustCompile(`^/[A-Za-z0-9._~/%?=&+-]*$`)
 
 // safePath is what dockhard accepts in a path that reaches a Dockerfile or
 // its header: no spaces, quotes, backslashes, '$', newlines or other control
@@ -113,7 +144,66 @@ func (o *Options) Validate() error {
 			return err
 		}
 	}
+	return o.validateHealthcheck()
+}
+
+func (o *Options) validateHealthcheck() error {
+	if o.Healthcheck != "" && !contains(HealthcheckModes, o.Healthcheck) {
+		return inputErrorf("--healthcheck %s: use one of %s", quoteValue(o.Healthcheck), strings.Join(HealthcheckModes, ", "))
+	}
+	if o.HealthcheckPath != "" && !healthPath.MatchString(o.HealthcheckPath) {
+		return inputErrorf("--healthcheck-path %s: a path starting with / of letters, digits and . _ ~ / %% ? = & + -", quoteValue(o.HealthcheckPath))
+	}
+	if o.Healthcheck == "exec" && o.HealthcheckCmd == "" {
+		return inputErrorf(`--healthcheck exec needs --healthcheck-cmd, the program's own probe in exec form, like '["/usr/local/bin/app","health"]'`)
+	}
+	if o.HealthcheckCmd != "" {
+		if o.Healthcheck != "exec" {
+			return inputErrorf("--healthcheck-cmd is only used with --healthcheck exec")
+		}
+		if _, err := execForm(o.HealthcheckCmd); err != nil {
+			return err
+		}
+	}
+	durations := []struct {
+		flag, value string
+		min, max    time.Duration
+	}{
+		{"--healthcheck-interval", o.HealthcheckInterval, time.Second, time.Hour},
+		{"--healthcheck-timeout", o.HealthcheckTimeout, time.Second, 10 * time.Minute},
+		{"--healthcheck-start-period", o.HealthcheckStartPeriod, 0, time.Hour},
+	}
+	for _, d := range durations {
+		if d.value == "" {
+			continue
+		}
+		v, err := time.ParseDuration(d.value)
+		if err != nil || v < d.min || v > d.max {
+			return inputErrorf("%s %s: use a duration from %v to %v, like 30s or 1m", d.flag, quoteValue(d.value), d.min, d.max)
+		}
+	}
+	if o.HealthcheckRetries < 0 || o.HealthcheckRetries > 100 {
+		return inputErrorf("--healthcheck-retries %d: use a number from 1 to 100 (default %d)", o.HealthcheckRetries, DefaultHealthcheckRetries)
+	}
 	return nil
+}
+
+// execForm parses a JSON array of strings for an exec-form instruction and
+// returns it re-encoded, so only the encoder's output reaches a Dockerfile.
+func execForm(s string) (string, error) {
+	var argv []string
+	if err := json.Unmarshal([]byte(s), &argv); err != nil || len(argv) == 0 {
+		return "", inputErrorf(`--healthcheck-cmd %s: write the command as a JSON array, like '["/usr/local/bin/app","health"]'`, quoteValue(s))
+	}
+	for _, a := range argv {
+		// No white space either: the command is recorded in the header,
+		// whose arguments are separated by spaces.
+		if a == "" || strings.IndexFunc(a, func(r rune) bool { return r <= ' ' || r == 0x7f }) >= 0 {
+			return "", inputErrorf("--healthcheck-cmd %s: every argument must be non-empty, without spaces or control characters", quoteValue(s))
+		}
+	}
+	out, _ := json.Marshal(argv)
+	return string(out), nil
 }
 
 // port returns the port choice: auto, or none, or a number.
@@ -180,6 +270,18 @@ func (o *Options) Args() []string {
 		args = append(args, "--dockerignore=false")
 	}
 	add("--catalog", o.Catalog, "")
+	add("--healthcheck", o.Healthcheck, "auto")
+	add("--healthcheck-path", o.HealthcheckPath, DefaultHealthcheckPath)
+	if o.HealthcheckCmd != "" {
+		canonical, _ := execForm(o.HealthcheckCmd)
+		args = append(args, "--healthcheck-cmd", canonical)
+	}
+	add("--healthcheck-interval", o.HealthcheckInterval, DefaultHealthcheckInterval)
+	add("--healthcheck-timeout", o.HealthcheckTimeout, DefaultHealthcheckTimeout)
+	add("--healthcheck-start-period", o.HealthcheckStartPeriod, DefaultHealthcheckStartPeriod)
+	if o.HealthcheckRetries != 0 && o.HealthcheckRetries != DefaultHealthcheckRetries {
+		args = append(args, "--healthcheck-retries", strconv.Itoa(o.HealthcheckRetries))
+	}
 	return args
 }
 

@@ -8,6 +8,9 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/dockhard/dockhard/templates"
 )
 
 // Plan is the typed data the templates render: every choice is made and
@@ -43,6 +46,15 @@ type Plan struct {
 	Labels      []Label
 	// Entrypoint is the exec-form JSON array.
 	Entrypoint string
+
+	// Probe builds dockhard's health probe (http and tcp health checks);
+	// ProbeSource is its Go source, carried in the Dockerfile as a heredoc.
+	Probe       bool
+	ProbeSource string
+	// Healthcheck is the HEALTHCHECK options and exec-form command, "" for
+	// none.
+	HealthcheckOptions string
+	HealthcheckCmd     string
 
 	// For .dockerignore: the Dockerfile's path in the context, and
 	// patterns the build needs.
@@ -205,6 +217,9 @@ func NewPlan(f *Facts, o *Options, cat *Catalog) (*Plan, error) {
 	if p.Labels, err = labelsFor(f.Module.Path, p.Binary); err != nil {
 		return nil, err
 	}
+	if err := planHealthcheck(p, o); err != nil {
+		return nil, err
+	}
 
 	// Files.
 	if o.Output == "-" {
@@ -234,6 +249,74 @@ func NewPlan(f *Facts, o *Options, cat *Catalog) (*Plan, error) {
 		}
 	}
 	return p, nil
+}
+
+// probePath is where the health probe lands in the image.
+const probePath = "/usr/local/bin/healthcheck"
+
+// planHealthcheck decides the HEALTHCHECK: dockhard's probe for http and tcp
+// (the image has no shell, curl or wget), the program's own for exec.
+func planHealthcheck(p *Plan, o *Options) error {
+	mode := o.Healthcheck
+	if mode == "" || mode == "auto" {
+		mode = "none"
+		if len(p.Ports) > 0 {
+			mode = "http"
+		}
+	}
+	if (mode == "http" || mode == "tcp") && len(p.Ports) == 0 {
+		return inputErrorf("--healthcheck %s probes a port, and none is known: pass --port N, or use --healthcheck exec or none", mode)
+	}
+	timeout := orDefault(o.HealthcheckTimeout, DefaultHealthcheckTimeout)
+	var argv []string
+	switch mode {
+	case "none":
+		return nil
+	case "http":
+		argv = []string{probePath, "http://127.0.0.1:" + strconv.Itoa(p.Ports[0]) + orDefault(o.HealthcheckPath, DefaultHealthcheckPath), timeout}
+	case "tcp":
+		argv = []string{probePath, "tcp://127.0.0.1:" + strconv.Itoa(p.Ports[0]), timeout}
+	case "exec":
+		cmd, err := execForm(o.HealthcheckCmd)
+		if err != nil {
+			return err
+		}
+		p.HealthcheckCmd = cmd
+	}
+	if argv != nil {
+		src, err := templates.FS.ReadFile("healthcheck/main.go")
+		if err != nil {
+			return err
+		}
+		p.Probe, p.ProbeSource = true, strings.TrimRight(string(src), "\n")
+		cmd, _ := json.Marshal(argv)
+		p.HealthcheckCmd = string(cmd)
+	}
+	retries := o.HealthcheckRetries
+	if retries == 0 {
+		retries = DefaultHealthcheckRetries
+	}
+	p.HealthcheckOptions = "--interval=" + canonicalDuration(o.HealthcheckInterval, DefaultHealthcheckInterval) +
+		" --timeout=" + canonicalDuration(timeout, DefaultHealthcheckTimeout) +
+		" --start-period=" + canonicalDuration(o.HealthcheckStartPeriod, DefaultHealthcheckStartPeriod) +
+		" --retries=" + strconv.Itoa(retries)
+	return nil
+}
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+// canonicalDuration writes a validated duration the one way Go prints it.
+func canonicalDuration(v, def string) string {
+	d, err := time.ParseDuration(orDefault(v, def))
+	if err != nil {
+		d, _ = time.ParseDuration(def)
+	}
+	return d.String()
 }
 
 // ChooseMain picks the main package: the one named, else the only one, else

@@ -2,6 +2,7 @@ package generator
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"text/template"
@@ -85,6 +86,13 @@ func placeholderPlan(p *Plan) *Plan {
 		q.Ports[i] = 1
 	}
 	q.UID, q.GID = 1, 1
+	if q.HealthcheckCmd != "" {
+		// As many placeholder arguments as the command has.
+		var argv []string
+		json.Unmarshal([]byte(p.HealthcheckCmd), &argv)
+		cmd, _ := json.Marshal(fill(len(argv), "/probe"))
+		q.HealthcheckCmd = string(cmd)
+	}
 	q.Labels = nil
 	for range p.Labels {
 		q.Labels = append(q.Labels, Label{Key: "k", Value: `"v"`})

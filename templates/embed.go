@@ -4,8 +4,9 @@ package templates
 
 import "embed"
 
-// FS holds every template (*.tmpl) and the default image catalog
-// (catalog.json).
+// FS holds every template (*.tmpl), the default image catalog
+// (catalog.json) and the health probe's source (healthcheck/main.go), which
+// generated Dockerfiles carry as a heredoc.
 //
-//go:embed *.tmpl catalog.json
+//go:embed *.tmpl catalog.json healthcheck/main.go
 var FS embed.FS

@@ -36,6 +36,13 @@ func addOptionFlags(fs *pflag.FlagSet, opts *generator.Options, dockerignore *bo
 	fs.StringVarP(&opts.Output, "output", "o", "", "Dockerfile to write, relative to DIR (default <context>/Dockerfile); - prints it and writes nothing")
 	fs.BoolVar(dockerignore, "dockerignore", true, "also write <context>/.dockerignore")
 	fs.StringVar(&opts.Catalog, "catalog", "", "image catalog file to use instead of the built-in one, relative to DIR")
+	fs.StringVar(&opts.Healthcheck, "healthcheck", "auto", "HEALTHCHECK: http or tcp (dockhard's probe), exec (--healthcheck-cmd), none; auto is http when a port is known")
+	fs.StringVar(&opts.HealthcheckPath, "healthcheck-path", generator.DefaultHealthcheckPath, "path the http probe requests")
+	fs.StringVar(&opts.HealthcheckCmd, "healthcheck-cmd", "", `the program's own probe for --healthcheck exec, as a JSON array: '["/usr/local/bin/app","health"]'`)
+	fs.StringVar(&opts.HealthcheckInterval, "healthcheck-interval", generator.DefaultHealthcheckInterval, "time between probes (1s to 1h)")
+	fs.StringVar(&opts.HealthcheckTimeout, "healthcheck-timeout", generator.DefaultHealthcheckTimeout, "time a probe may take (1s to 10m)")
+	fs.StringVar(&opts.HealthcheckStartPeriod, "healthcheck-start-period", generator.DefaultHealthcheckStartPeriod, "grace time after start (0s to 1h)")
+	fs.IntVar(&opts.HealthcheckRetries, "healthcheck-retries", generator.DefaultHealthcheckRetries, "failed probes before the container is unhealthy (1 to 100)")
 }
 
 func newGenerateCmd(streams ioStreams) *cobra.Command {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -135,15 +136,20 @@ func runInit(flags *pflag.FlagSet, streams ioStreams, p Prompter, dir string, gi
 // image.
 func printNextSteps(streams ioStreams, dir string, o *generator.Options, p *generator.Plan) {
 	args := o.Args()
-	cmdline := "dockhard " + args[0]
+	shellArgs := []string{"dockhard", args[0]}
 	if dir != "." {
-		cmdline += " " + dir
+		shellArgs = append(shellArgs, dir)
 	}
-	if len(args) > 1 {
-		cmdline += " " + strings.Join(args[1:], " ")
+	shellArgs = append(shellArgs, args[1:]...)
+	var shellWords, goWords []string
+	for _, a := range shellArgs {
+		shellWords = append(shellWords, shellQuote(a))
 	}
-	fmt.Fprintf(streams.Out, "\nThe same files without questions:\n  %s\n", cmdline)
-	fmt.Fprintf(streams.Out, "In a Go file, for go generate:\n  //go:generate go tool dockhard %s\n", strings.Join(args, " "))
+	for _, a := range args {
+		goWords = append(goWords, goGenerateQuote(a))
+	}
+	fmt.Fprintf(streams.Out, "\nThe same files without questions:\n  %s\n", strings.Join(shellWords, " "))
+	fmt.Fprintf(streams.Out, "In a Go file, for go generate:\n  //go:generate go tool dockhard %s\n", strings.Join(goWords, " "))
 	build := "docker build -t " + p.Binary
 	if rel, err := filepath.Rel(p.ContextDir, p.DockerfilePath); err == nil && rel != "Dockerfile" {
 		build += " -f " + displayPath(p.DockerfilePath)
@@ -154,4 +160,25 @@ func printNextSteps(streams ioStreams, dir string, o *generator.Options, p *gene
 		run += " -p " + strconv.Itoa(port) + ":" + strconv.Itoa(port)
 	}
 	fmt.Fprintf(streams.Out, "Try the image:\n  %s\n  %s %s\n", build, run, p.Binary)
+}
+
+// plainWord is what a shell and go generate take literally.
+var plainWord = regexp.MustCompile(`^[A-Za-z0-9._/@+=:,-]+$`)
+
+// shellQuote quotes a word for a POSIX shell when it needs it (the JSON of
+// --healthcheck-cmd does).
+func shellQuote(s string) string {
+	if plainWord.MatchString(s) {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// goGenerateQuote quotes a word the way go generate reads arguments: Go
+// string syntax.
+func goGenerateQuote(s string) string {
+	if plainWord.MatchString(s) {
+		return s
+	}
+	return strconv.Quote(s)
 }

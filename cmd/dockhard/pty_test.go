@@ -148,7 +148,7 @@ const enter = "\r"
 func TestInitInTerminalAcceptingDefaults(t *testing.T) {
 	dir := webserverCopy(t)
 	r := startInTerminal(t, []string{"NO_COLOR=1", "GOWORK=off"}, "init", dir)
-	for _, q := range []string{"Which image should build the program?", "Which image should run it?", "Which port does it listen on?", "Which numeric user should it run as?", "Extras to write:", "Write these files?"} {
+	for _, q := range []string{"Which image should build the program?", "Which image should run it?", "Which port does it listen on?", "How should Docker check that it is healthy?", "Which numeric user should it run as?", "Extras to write:", "Write these files?"} {
 		r.expect(q)
 		r.send(enter)
 	}

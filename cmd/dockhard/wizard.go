@@ -15,6 +15,12 @@ var (
 		"ubuntu":     "Ubuntu LTS + golang-go; GOTOOLCHAIN fetches go.mod's exact Go",
 		"golang":     "official golang image at exactly go.mod's Go (Debian 12)",
 	}
+	healthHelp = map[string]string{
+		"http": "GET 127.0.0.1:<port>/healthz must answer 2xx or 3xx",
+		"tcp":  "the port must accept a connection",
+		"exec": "run the program's own probe command",
+		"none": "no HEALTHCHECK",
+	}
 	runtimeHelp = map[string]string{
 		"distroless": "Google distroless: no shell, no package manager, about 2 MB",
 		"alpine":     "Alpine with its shell and apk removed (musl)",
@@ -136,7 +142,40 @@ func askOptions(p Prompter, f *generator.Facts, o generator.Options, preset map[
 		}
 	}
 
-	// 5. User.
+	// 5. Health check, when the program listens somewhere.
+	port := o.Port
+	if port == "auto" || port == "" {
+		port = ""
+		if len(main.Ports) > 0 {
+			port = strconv.Itoa(main.Ports[0].Number)
+		}
+	}
+	if !preset["healthcheck"] && port != "" && port != "none" {
+		answer, err := p.Select("How should Docker check that it is healthy?",
+			"The image has no shell or curl: dockhard builds a tiny probe (about 1.5 MB) for http and tcp.",
+			[]string{"http", "tcp", "exec", "none"}, func(v string) string { return healthHelp[v] }, "http")
+		if err != nil {
+			return o, err
+		}
+		o.Healthcheck = answer
+		if answer == "http" {
+			o.Healthcheck = "auto" // http is what auto chooses for a program with a port
+		}
+		if answer == "exec" && !preset["healthcheck-cmd"] {
+			cmd, err := p.Input("Which command checks it? (JSON array)",
+				`The program's own probe, run in the image as its user, like ["/usr/local/bin/app","health"].`,
+				"", func(v string) error {
+					check := generator.Options{UID: generator.DefaultUID, Healthcheck: "exec", HealthcheckCmd: v}
+					return check.Validate()
+				})
+			if err != nil {
+				return o, err
+			}
+			o.HealthcheckCmd = cmd
+		}
+	}
+
+	// 6. User.
 	if !preset["uid"] {
 		answer, err := p.Input("Which numeric user should it run as?",
 			"A number, so Kubernetes runAsNonRoot can verify it; 65532 is distroless' and Chainguard's nonroot.",
@@ -154,7 +193,7 @@ func askOptions(p Prompter, f *generator.Facts, o generator.Options, preset map[
 		o.UID, _ = strconv.Atoi(answer)
 	}
 
-	// 6. Extras.
+	// 7. Extras.
 	if !preset["dockerignore"] {
 		answer, err := p.MultiSelect("Extras to write:",
 			".dockerignore keeps secrets (.env, keys, .git) out of the build context.",

@@ -112,17 +112,26 @@ func (f *fakePrompter) Confirm(message, help string, def bool) (bool, error) {
 }
 
 const (
-	qMain    = "Which main package should the image run?"
-	qBuilder = "Which image should build the program?"
-	qRuntime = "Which image should run it?"
-	qPort    = "Which port does it listen on? (empty for none)"
-	qUID     = "Which numeric user should it run as?"
-	qExtras  = "Extras to write:"
-	qWrite   = "Write these files?"
+	qMain      = "Which main package should the image run?"
+	qBuilder   = "Which image should build the program?"
+	qRuntime   = "Which image should run it?"
+	qPort      = "Which port does it listen on? (empty for none)"
+	qHealth    = "How should Docker check that it is healthy?"
+	qHealthCmd = "Which command checks it? (JSON array)"
+	qUID       = "Which numeric user should it run as?"
+	qExtras    = "Extras to write:"
+	qWrite     = "Write these files?"
 )
 
+// defaultOptions are the options generate's flags give when none is set.
 func defaultOptions() generator.Options {
-	return generator.Options{Builder: generator.DefaultBuilder, Port: "auto", UID: generator.DefaultUID, Cgo: "auto"}
+	var o generator.Options
+	var dockerignore bool
+	fs := pflag.NewFlagSet("defaults", pflag.ContinueOnError)
+	addOptionFlags(fs, &o, &dockerignore)
+	fs.Parse(nil)
+	o.NoDockerignore = !dockerignore
+	return o
 }
 
 func detectCopy(t *testing.T, fixture string) (string, *generator.Facts) {
@@ -137,7 +146,7 @@ func detectCopy(t *testing.T, fixture string) (string, *generator.Facts) {
 func TestWizardDefaultsEqualGenerate(t *testing.T) {
 	_, facts := detectCopy(t, "rootmain")
 	p := newFakePrompter(t, map[string]any{
-		qBuilder: "", qRuntime: "", qPort: "<default>", qUID: "<default>", qExtras: []string(nil),
+		qBuilder: "", qRuntime: "", qPort: "<default>", qHealth: "", qUID: "<default>", qExtras: []string(nil),
 	})
 	o, err := askOptions(p, facts, defaultOptions(), nil)
 	if err != nil {
@@ -171,7 +180,7 @@ func TestWizardChoices(t *testing.T) {
 func TestWizardHidesRuntimesThatCannotWork(t *testing.T) {
 	_, facts := detectCopy(t, "cgodep")
 	p := newFakePrompter(t, map[string]any{
-		qBuilder: "chainguard", qRuntime: "", qPort: "<default>", qUID: "<default>", qExtras: []string(nil),
+		qBuilder: "chainguard", qRuntime: "", qPort: "<default>", qHealth: "", qUID: "<default>", qExtras: []string(nil),
 	})
 	if _, err := askOptions(p, facts, defaultOptions(), nil); err != nil {
 		t.Fatal(err)
@@ -188,7 +197,7 @@ func TestWizardFlagsPreAnswer(t *testing.T) {
 	_, facts := detectCopy(t, "rootmain")
 	given := defaultOptions()
 	given.Runtime, given.UID = "scratch", 4242
-	p := newFakePrompter(t, map[string]any{qBuilder: "", qPort: "<default>", qExtras: []string(nil)})
+	p := newFakePrompter(t, map[string]any{qBuilder: "", qPort: "<default>", qHealth: "", qExtras: []string(nil)})
 	o, err := askOptions(p, facts, given, map[string]bool{"runtime": true, "uid": true})
 	if err != nil {
 		t.Fatal(err)
@@ -201,7 +210,7 @@ func TestWizardFlagsPreAnswer(t *testing.T) {
 func TestWizardValidatesLikeGenerate(t *testing.T) {
 	_, facts := detectCopy(t, "rootmain")
 	p := newFakePrompter(t, map[string]any{
-		qBuilder: "", qRuntime: "", qPort: "<default>", qUID: "<default>", qExtras: []string(nil),
+		qBuilder: "", qRuntime: "", qPort: "<default>", qHealth: "", qUID: "<default>", qExtras: []string(nil),
 	})
 	if _, err := askOptions(p, facts, defaultOptions(), nil); err != nil {
 		t.Fatal(err)
@@ -236,7 +245,7 @@ func TestInitWritesWhatGenerateWrites(t *testing.T) {
 	dir, _ := detectCopy(t, "rootmain")
 	var out strings.Builder
 	p := newFakePrompter(t, map[string]any{
-		qBuilder: "", qRuntime: "alpine", qPort: "<default>", qUID: "<default>", qExtras: []string(nil), qWrite: true,
+		qBuilder: "", qRuntime: "alpine", qPort: "<default>", qHealth: "", qUID: "<default>", qExtras: []string(nil), qWrite: true,
 	})
 	if err := runInit(pflag.NewFlagSet("init", pflag.ContinueOnError), ioStreams{Out: &out, Err: new(strings.Builder)}, p, dir, defaultOptions(), new(atomic.Bool)); err != nil {
 		t.Fatal(err)
@@ -262,7 +271,7 @@ func TestInitAsksBeforeReplacingHandWritten(t *testing.T) {
 	df := filepath.Join(dir, "Dockerfile")
 	os.WriteFile(df, []byte("FROM scratch\n"), 0o644)
 	answers := map[string]any{
-		qBuilder: "", qRuntime: "", qPort: "<default>", qUID: "<default>", qExtras: []string(nil), qWrite: true,
+		qBuilder: "", qRuntime: "", qPort: "<default>", qHealth: "", qUID: "<default>", qExtras: []string(nil), qWrite: true,
 		displayPath(df) + " was not written by dockhard. Replace it?": false,
 	}
 	var out strings.Builder
@@ -280,7 +289,7 @@ func TestInitAsksBeforeReplacingHandWritten(t *testing.T) {
 func TestWizardTypedPort(t *testing.T) {
 	_, facts := detectCopy(t, "rootmain")
 	p := newFakePrompter(t, map[string]any{
-		qBuilder: "", qRuntime: "", qPort: "9000", qUID: "<default>", qExtras: []string(nil),
+		qBuilder: "", qRuntime: "", qPort: "9000", qHealth: "", qUID: "<default>", qExtras: []string(nil),
 	})
 	o, err := askOptions(p, facts, defaultOptions(), nil)
 	if err != nil {
@@ -288,5 +297,45 @@ func TestWizardTypedPort(t *testing.T) {
 	}
 	if o.Port != "9000" {
 		t.Fatalf("a typed port must be kept, got %q", o.Port)
+	}
+}
+
+func TestWizardHealthcheckChoices(t *testing.T) {
+	_, facts := detectCopy(t, "rootmain")
+	p := newFakePrompter(t, map[string]any{
+		qBuilder: "", qRuntime: "", qPort: "<default>", qHealth: "tcp", qUID: "<default>", qExtras: []string(nil),
+	})
+	o, err := askOptions(p, facts, defaultOptions(), nil)
+	if err != nil || o.Healthcheck != "tcp" {
+		t.Fatalf("tcp: %+v, %v", o, err)
+	}
+	p = newFakePrompter(t, map[string]any{
+		qBuilder: "", qRuntime: "", qPort: "<default>", qHealth: "exec", qHealthCmd: `["/usr/local/bin/rootmain","health"]`, qUID: "<default>", qExtras: []string(nil),
+	})
+	o, err = askOptions(p, facts, defaultOptions(), nil)
+	if err != nil || o.Healthcheck != "exec" || o.HealthcheckCmd != `["/usr/local/bin/rootmain","health"]` {
+		t.Fatalf("exec: %+v, %v", o, err)
+	}
+	if err := p.validators[qHealthCmd]("/bin/sh -c true"); err == nil {
+		t.Error("a command that is not a JSON array was accepted")
+	}
+	// No port, no question.
+	p = newFakePrompter(t, map[string]any{qBuilder: "", qRuntime: "", qPort: "", qUID: "<default>", qExtras: []string(nil)})
+	if o, err = askOptions(p, facts, defaultOptions(), nil); err != nil || o.Port != "none" {
+		t.Fatalf("no port: %+v, %v", o, err)
+	}
+}
+
+func TestPrintedCommandsQuoteJSON(t *testing.T) {
+	o := defaultOptions()
+	o.Healthcheck, o.HealthcheckCmd = "exec", `["/usr/local/bin/app","health"]`
+	if got := shellQuote(`["/usr/local/bin/app","health"]`); got != `'["/usr/local/bin/app","health"]'` {
+		t.Errorf("shell: %s", got)
+	}
+	if got := goGenerateQuote(`["/a","b"]`); got != `"[\"/a\",\"b\"]"` {
+		t.Errorf("go generate: %s", got)
+	}
+	if got := shellQuote("--runtime"); got != "--runtime" {
+		t.Errorf("plain words stay plain: %s", got)
 	}
 }

@@ -11,9 +11,9 @@ COPY app/go.mod /src/app/
 COPY shared/go.mod /src/shared/
 RUN --mount=type=cache,target=/go/pkg/mod \
     go mod download
-COPY . /src/
 ARG TARGETOS
 ARG TARGETARCH
+COPY . /src/
 RUN --mount=type=cache,target=/go/pkg/mod \
     --mount=type=cache,target=/go/build-cache \
     CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH \

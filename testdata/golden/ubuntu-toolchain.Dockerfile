@@ -15,9 +15,9 @@ WORKDIR /src
 COPY go.mod /src/
 RUN --mount=type=cache,target=/go/pkg/mod \
     go mod download
-COPY . /src/
 ARG TARGETOS
 ARG TARGETARCH
+COPY . /src/
 RUN --mount=type=cache,target=/go/pkg/mod \
     --mount=type=cache,target=/go/build-cache \
     CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH \
