@@ -238,6 +238,9 @@ func NewPlan(f *Facts, o *Options, cat *Catalog) (*Plan, error) {
 			return nil, inputErrorf("--output %s is outside the build context %s; write the Dockerfile inside it", quoteValue(o.Output), p.ContextDir)
 		}
 		p.IgnoreDockerfile = filepath.ToSlash(rel)
+		if err := insideThroughLinks(p.ContextDir, filepath.Dir(p.DockerfilePath)); err != nil {
+			return nil, inputErrorf("--output %s: %v", quoteValue(o.Output), err)
+		}
 	}
 	if !o.NoDockerignore && o.Output != "-" {
 		p.DockerignorePath = filepath.Join(p.ContextDir, ".dockerignore")
@@ -317,6 +320,25 @@ func canonicalDuration(v, def string) string {
 		d, _ = time.ParseDuration(def)
 	}
 	return d.String()
+}
+
+// insideThroughLinks checks that dir, with symbolic links resolved, is
+// still inside context: a linked directory must not carry a write elsewhere.
+// A directory that does not exist yet is reported when writing.
+func insideThroughLinks(context, dir string) error {
+	realDir, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return nil
+	}
+	realContext, err := filepath.EvalSymlinks(context)
+	if err != nil {
+		return nil
+	}
+	rel, err := filepath.Rel(realContext, realDir)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return errorf("the directory %s is a link to %s, outside the build context", dir, realDir)
+	}
+	return nil
 }
 
 // ChooseMain picks the main package: the one named, else the only one, else
