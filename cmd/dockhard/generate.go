@@ -110,12 +110,8 @@ func runGenerate(cmd *cobra.Command, streams ioStreams, dir string, opts *genera
 	if err != nil {
 		return err
 	}
-	if res.Plan.DockerfilePath == "-" {
-		_, err := streams.Out.Write(res.Dockerfile)
-		return err
-	}
-	states, err := generator.Inspect(res.Files())
-	if err != nil {
+	states, err := printOrInspect(streams, res)
+	if err != nil || states == nil {
 		return err
 	}
 	if opts.check || opts.diff {
@@ -149,6 +145,16 @@ func runGenerate(cmd *cobra.Command, streams ioStreams, dir string, opts *genera
 		}
 	}
 	return nil
+}
+
+// printOrInspect prints the Dockerfile when it goes to standard output (and
+// returns no states), else reads what is on disk where the files go.
+func printOrInspect(streams ioStreams, res *generator.Result) ([]generator.FileState, error) {
+	if res.Plan.DockerfilePath == "-" {
+		_, err := streams.Out.Write(res.Dockerfile)
+		return nil, err
+	}
+	return generator.Inspect(res.Files())
 }
 
 // withRecordedOptions re-uses the options recorded in the header of a

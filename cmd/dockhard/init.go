@@ -80,12 +80,8 @@ func runInit(flags *pflag.FlagSet, streams ioStreams, p Prompter, dir string, gi
 	if err != nil {
 		return err
 	}
-	if res.Plan.DockerfilePath == "-" {
-		_, err := streams.Out.Write(res.Dockerfile)
-		return err
-	}
-	states, err := generator.Inspect(res.Files())
-	if err != nil {
+	states, err := printOrInspect(streams, res)
+	if err != nil || states == nil {
 		return err
 	}
 
