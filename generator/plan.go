@@ -449,7 +449,7 @@ func catalogRef(cat *Catalog, key, goVer string) (string, error) {
 // fullVersion turns a 1.N go line into the 1.N.0 release the toolchain
 // switch understands (Go 1.21 and later).
 func fullVersion(v string) string {
-	if strings.Count(v, ".") == 1 && !strings.ContainsAny(v, "rcbeta") {
+	if m := goVersion.FindStringSubmatch(v); m != nil && m[2] == "" && m[3] == "" {
 		return v + ".0"
 	}
 	return v
