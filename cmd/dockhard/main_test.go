@@ -217,6 +217,11 @@ func TestBadInput(t *testing.T) {
 		// The module.
 		{"no go.mod", "library", func(t *testing.T, dir string) { os.Remove(filepath.Join(dir, "go.mod")) }, []string{"generate", "$DIR"}, 2,
 			"no go.mod in $DIR: dockhard needs a Go module; create one with `go mod init <module path>` in that directory, or pass the directory that holds go.mod"},
+		{"unreadable go.mod", "rootmain", func(t *testing.T, dir string) {
+			os.Remove(filepath.Join(dir, "go.mod"))
+			os.Mkdir(filepath.Join(dir, "go.mod"), 0o755)
+		}, []string{"generate", "$DIR"}, 2,
+			`cannot read $DIR/go.mod: read $DIR/go.mod: is a directory`},
 		{"dir is a file", "rootmain", nil, []string{"generate", "$DIR/main.go"}, 2,
 			`$DIR/main.go is a file; pass the directory that holds go.mod`},
 		{"dir missing", "rootmain", nil, []string{"detect", "$DIR/nope"}, 2,
