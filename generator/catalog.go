@@ -31,6 +31,9 @@ type CatalogImage struct {
 	// Digest pins the image by content; required when Tag is "latest"
 	// or another tag that names no version.
 	Digest string `json:"digest,omitempty"`
+	// Digests pins tags made from a template ({go}): tag → digest, for the
+	// Go versions a team builds with (golang:1.22.2-bookworm, ...).
+	Digests map[string]string `json:"digests,omitempty"`
 	// Checked is the date (YYYY-MM-DD) the pin was last checked.
 	Checked string `json:"checked"`
 	// Libc is the C library a cgo binary built or run on this image links:
@@ -48,6 +51,7 @@ var catalogKeys = []string{
 var (
 	digestPattern = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
 	datePattern   = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+	tagPattern    = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
 	// unversionedTags name a moving target, not a version: such a pin
 	// needs a digest.
 	unversionedTags = map[string]bool{"latest": true, "nonroot": true, "debug": true, "debug-nonroot": true}
@@ -106,6 +110,11 @@ func (i CatalogImage) validate() error {
 	if i.Digest != "" && !digestPattern.MatchString(i.Digest) {
 		return errorf("digest %q is not sha256:<64 hex digits>", i.Digest)
 	}
+	for tag, d := range i.Digests {
+		if !digestPattern.MatchString(d) || !tagPattern.MatchString(tag) {
+			return errorf("digests: %q: %q is not a tag and a sha256 digest", tag, d)
+		}
+	}
 	if i.Tag == "" {
 		return errorf("no tag: every image is pinned to an explicit tag")
 	}
@@ -113,19 +122,44 @@ func (i CatalogImage) validate() error {
 		return errorf("tag %q names no version; pin it with a digest", i.Tag)
 	}
 	// Check the reference with {go} filled by a sample version.
-	_, err := i.Ref("1.22.0")
+	if strings.Contains(i.Tag, "{go}") {
+		_, err := reference.ParseNormalizedNamed(i.Image + ":" + strings.ReplaceAll(i.Tag, "{go}", "1.22.0"))
+		return err
+	}
+	_, err := i.Ref("", PinAuto)
 	return err
 }
 
+// Pin modes: auto pins by digest only the images that publish no version
+// tag; tag never adds a digest a version tag does not need; digest pins
+// every image by digest.
+const (
+	PinAuto   = ""
+	PinTag    = "tag"
+	PinDigest = "digest"
+)
+
 // Ref returns the pinned reference, "name:tag" or "name:tag@sha256:…",
 // validated with the distribution reference grammar.
-func (i CatalogImage) Ref(goVersion string) (string, error) {
+func (i CatalogImage) Ref(goVersion, pin string) (string, error) {
 	if i.Image == "scratch" {
 		return "scratch", nil
 	}
-	ref := i.Image + ":" + strings.ReplaceAll(i.Tag, "{go}", goVersion)
-	if i.Digest != "" {
-		ref += "@" + i.Digest
+	tag := strings.ReplaceAll(i.Tag, "{go}", goVersion)
+	digest := i.Digest
+	if strings.Contains(i.Tag, "{go}") {
+		digest = i.Digests[tag]
+	}
+	ref := i.Image + ":" + tag
+	switch {
+	case unversionedTags[tag] || pin == PinDigest:
+		if digest == "" && strings.Contains(i.Tag, "{go}") {
+			return "", errorf("%s has no digest in the catalog; add %q to the entry's digests and run `dockhard pin`", ref, tag)
+		}
+		if digest == "" {
+			return "", errorf("%s has no digest in the catalog; resolve it with `dockhard pin`", ref)
+		}
+		ref += "@" + digest
 	}
 	parsed, err := reference.ParseNormalizedNamed(ref)
 	if err != nil {

@@ -54,6 +54,9 @@ type Options struct {
 	NoDockerignore bool
 	// Catalog is an image catalog file used instead of the embedded one.
 	Catalog string
+	// Pin is "" (digest only for images without version tags), tag or
+	// digest (every base image by digest).
+	Pin string
 
 	// Healthcheck is auto (or ""): http when a port is known, else none;
 	// or http, tcp, exec, none.
@@ -143,6 +146,11 @@ func (o *Options) Validate() error {
 		if _, err := cleanRelative("--catalog", o.Catalog, true); err != nil {
 			return err
 		}
+	}
+	switch o.Pin {
+	case PinAuto, "auto", PinTag, PinDigest:
+	default:
+		return inputErrorf("--pin %s: use digest or tag", quoteValue(o.Pin))
 	}
 	return o.validateHealthcheck()
 }
@@ -270,6 +278,7 @@ func (o *Options) Args() []string {
 		args = append(args, "--dockerignore=false")
 	}
 	add("--catalog", o.Catalog, "")
+	add("--pin", o.Pin, "auto")
 	add("--healthcheck", o.Healthcheck, "auto")
 	add("--healthcheck-path", o.HealthcheckPath, DefaultHealthcheckPath)
 	if o.HealthcheckCmd != "" {

@@ -143,14 +143,14 @@ func NewPlan(f *Facts, o *Options, cat *Catalog) (*Plan, error) {
 	if p.Builder == "golang" && minor < 21 {
 		return nil, inputErrorf("go.mod asks for Go %s; the golang builder uses Debian 12 images, which start at Go 1.21: raise the go line (`go mod edit -go=1.22.0`) or use --builder chainguard", buildGo)
 	}
-	if p.BuilderImage, err = catalogRef(cat, "builder/"+p.Builder, buildGo); err != nil {
+	if p.BuilderImage, err = catalogRef(cat, "builder/"+p.Builder, buildGo, o.Pin); err != nil {
 		return nil, err
 	}
 	runtimeKey := "runtime/" + p.Runtime
 	if p.CGO && (p.Runtime == "distroless" || p.Runtime == "chainguard") {
 		runtimeKey += "-cgo"
 	}
-	if p.RuntimeImage, err = catalogRef(cat, runtimeKey, buildGo); err != nil {
+	if p.RuntimeImage, err = catalogRef(cat, runtimeKey, buildGo, o.Pin); err != nil {
 		return nil, err
 	}
 	if p.Builder == "ubuntu" {
@@ -434,12 +434,12 @@ func checkPair(builder, runtime string, cgo bool, main MainPackage) error {
 	return nil
 }
 
-func catalogRef(cat *Catalog, key, goVer string) (string, error) {
+func catalogRef(cat *Catalog, key, goVer, pin string) (string, error) {
 	img, ok := cat.Images[key]
 	if !ok {
 		return "", inputErrorf("the image catalog has no entry %q", key)
 	}
-	ref, err := img.Ref(goVer)
+	ref, err := img.Ref(goVer, pin)
 	if err != nil {
 		return "", inputErrorf("image catalog entry %q: %v", key, err)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -102,7 +103,7 @@ shell-less, plus a .dockerignore.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &usageError{fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())}
 	})
-	root.AddCommand(newGenerateCmd(streams), newDetectCmd(streams), newInitCmd(streams), newVersionCmd(streams))
+	root.AddCommand(newGenerateCmd(streams), newDetectCmd(streams), newInitCmd(streams), newPinCmd(streams), newImagesCmd(streams), newVersionCmd(streams))
 	return root
 }
 
@@ -123,6 +124,8 @@ func maxOneDir(cmd *cobra.Command, args []string) error {
 	}
 	return nil
 }
+
+func sortStrings(s []string) { sort.Strings(s) }
 
 func isTerminal(f any) bool {
 	file, ok := f.(*os.File)

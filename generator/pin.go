@@ -1,0 +1,201 @@
+package generator
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/google/go-containerregistry/pkg/authn"
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
+)
+
+// PinOptions say how to reach the registries.
+type PinOptions struct {
+	// Mirrors maps a registry ("cgr.dev", "docker.io", "gcr.io") to where
+	// its images are resolved instead ("mirror.example.internal/cgr"), as
+	// BuildKit's and Docker's mirror settings do; the catalog keeps the real
+	// names.
+	Mirrors map[string]string
+	// Insecure lists registry hosts that may be reached over plain HTTP
+	// (loopback addresses always may).
+	Insecure []string
+	// Keychain finds credentials; nil means the user's Docker configuration
+	// and credential helpers.
+	Keychain authn.Keychain
+	// Transport carries the requests; nil means the default.
+	Transport http.RoundTripper
+	// Today is the check date written into refreshed entries.
+	Today time.Time
+}
+
+// PinChange is one pin that moved.
+type PinChange struct {
+	Key, Ref, Old, New string
+}
+
+// ParseMirror reads "cgr.dev=mirror.example.internal/cgr".
+func ParseMirror(s string) (registry, mirror string, err error) {
+	registry, mirror, ok := strings.Cut(s, "=")
+	if !ok || registry == "" || mirror == "" || strings.ContainsAny(s, " \t\r\n\"'\\") {
+		return "", "", inputErrorf("--registry-mirror %s: write REGISTRY=MIRROR, like cgr.dev=mirror.example.internal/cgr", quoteValue(s))
+	}
+	if _, err := name.NewRegistry(strings.SplitN(mirror, "/", 2)[0]); err != nil {
+		return "", "", inputErrorf("--registry-mirror %s: %v", quoteValue(s), err)
+	}
+	return registry, strings.TrimSuffix(mirror, "/"), nil
+}
+
+// Pin resolves every entry's tag (and every tag in its digests) to the
+// digest the registry serves now and returns the refreshed catalog with
+// today's check date. It fails whole: any image that cannot be resolved is
+// an error naming the image and the registry, and no catalog is returned.
+func Pin(cat *Catalog, o PinOptions) (*Catalog, []PinChange, error) {
+	out := &Catalog{Comment: cat.Comment, Images: map[string]CatalogImage{}}
+	var changes []PinChange
+	for _, key := range cat.Keys() {
+		img := cat.Images[key]
+		if img.Image == "scratch" {
+			continue
+		}
+		if !strings.Contains(img.Tag, "{go}") {
+			d, err := o.resolve(img.Image + ":" + img.Tag)
+			if err != nil {
+				return nil, nil, err
+			}
+			if d != img.Digest {
+				changes = append(changes, PinChange{Key: key, Ref: img.Image + ":" + img.Tag, Old: img.Digest, New: d})
+			}
+			img.Digest = d
+		}
+		if len(img.Digests) > 0 {
+			fresh := map[string]string{}
+			for _, tag := range sortedMapKeys(img.Digests) {
+				d, err := o.resolve(img.Image + ":" + tag)
+				if err != nil {
+					return nil, nil, err
+				}
+				if d != img.Digests[tag] {
+					changes = append(changes, PinChange{Key: key, Ref: img.Image + ":" + tag, Old: img.Digests[tag], New: d})
+				}
+				fresh[tag] = d
+			}
+			img.Digests = fresh
+		}
+		img.Checked = o.Today.Format("2006-01-02")
+		out.Images[key] = img
+	}
+	return out, changes, nil
+}
+
+// resolve returns the digest ref points at: for a multi-platform image the
+// index's digest, which is what a Dockerfile must pin.
+func (o PinOptions) resolve(ref string) (string, error) {
+	real, err := name.ParseReference(ref)
+	if err != nil {
+		return "", inputErrorf("image %s: %v", ref, err)
+	}
+	target, via := real, ""
+	registry := real.Context().RegistryStr()
+	for _, key := range []string{registry, dockerHubAlias(registry)} {
+		if m, ok := o.Mirrors[key]; ok {
+			via = m
+			mirrored := m + "/" + real.Context().RepositoryStr() + ":" + real.Identifier()
+			var opts []name.Option
+			if contains(o.Insecure, strings.SplitN(m, "/", 2)[0]) {
+				opts = append(opts, name.Insecure)
+			}
+			if target, err = name.ParseReference(mirrored, opts...); err != nil {
+				return "", inputErrorf("image %s through mirror %s: %v", ref, m, err)
+			}
+			break
+		}
+	}
+	if via == "" && contains(o.Insecure, registry) {
+		target, _ = name.ParseReference(ref, name.Insecure)
+	}
+	keychain := o.Keychain
+	if keychain == nil {
+		keychain = authn.DefaultKeychain
+	}
+	opts := []remote.Option{remote.WithAuthFromKeychain(keychain)}
+	if o.Transport != nil {
+		opts = append(opts, remote.WithTransport(o.Transport))
+	}
+	desc, err := remote.Head(target, opts...)
+	if err != nil {
+		// Some registries answer HEAD badly; GET is the authority.
+		var gerr error
+		var full *remote.Descriptor
+		if full, gerr = remote.Get(target, opts...); gerr == nil {
+			return full.Digest.String(), nil
+		}
+		return "", pinError(ref, registry, via, gerr)
+	}
+	return desc.Digest.String(), nil
+}
+
+// dockerHubAlias lets a mirror for "docker.io" cover index.docker.io.
+func dockerHubAlias(registry string) string {
+	if registry == name.DefaultRegistry {
+		return "docker.io"
+	}
+	return registry
+}
+
+func pinError(ref, registry, via string, err error) error {
+	where := "registry " + registry
+	if via != "" {
+		where += " (through mirror " + via + ")"
+	}
+	var terr *transport.Error
+	if errors.As(err, &terr) {
+		switch {
+		case terr.StatusCode == http.StatusNotFound || hasCode(terr, transport.ManifestUnknownErrorCode, transport.NameUnknownErrorCode):
+			return fmt.Errorf("%s: no such tag at %s", ref, where)
+		case terr.StatusCode == http.StatusUnauthorized || terr.StatusCode == http.StatusForbidden:
+			return fmt.Errorf("%s: %s refused the credentials (HTTP %d); log in with `docker login` or configure a credential helper", ref, where, terr.StatusCode)
+		default:
+			return fmt.Errorf("%s: %s answered HTTP %d", ref, where, terr.StatusCode)
+		}
+	}
+	return fmt.Errorf("%s: cannot reach %s: %v", ref, where, err)
+}
+
+func hasCode(e *transport.Error, codes ...transport.ErrorCode) bool {
+	for _, d := range e.Errors {
+		for _, c := range codes {
+			if d.Code == c {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// MarshalCatalog writes a catalog the one way: indented, keys sorted.
+func MarshalCatalog(c *Catalog) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(c); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func sortedMapKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
