@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"os"
 	"regexp"
-	"sort"
 	"strings"
 
 	"github.com/distribution/reference"
@@ -172,11 +171,4 @@ func (i CatalogImage) Ref(goVersion, pin string) (string, error) {
 }
 
 // Keys returns the catalog's entries, sorted.
-func (c *Catalog) Keys() []string {
-	keys := make([]string, 0, len(c.Images))
-	for k := range c.Images {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
+func (c *Catalog) Keys() []string { return sortedKeys(c.Images) }

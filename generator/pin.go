@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"sort"
 	"strings"
 	"time"
 
@@ -76,7 +75,7 @@ func Pin(cat *Catalog, o PinOptions) (*Catalog, []PinChange, error) {
 		}
 		if len(img.Digests) > 0 {
 			fresh := map[string]string{}
-			for _, tag := range sortedMapKeys(img.Digests) {
+			for _, tag := range sortedKeys(img.Digests) {
 				d, err := o.resolve(img.Image + ":" + tag)
 				if err != nil {
 					return nil, nil, err
@@ -189,13 +188,4 @@ func MarshalCatalog(c *Catalog) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
-}
-
-func sortedMapKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -2,7 +2,9 @@ package main
 
 import (
 	"fmt"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -162,7 +164,7 @@ func newImagesCmd(streams ioStreams) *cobra.Command {
 					checked = "-"
 				}
 				fmt.Fprintf(streams.Out, "%-24s %-10s %s\n", key, checked, ref)
-				for _, tag := range sortedKeysOf(img.Digests) {
+				for _, tag := range slices.Sorted(maps.Keys(img.Digests)) {
 					fmt.Fprintf(streams.Out, "%-24s %-10s %s:%s@%s\n", "", "", img.Image, tag, img.Digests[tag])
 				}
 			}
@@ -172,13 +174,4 @@ func newImagesCmd(streams ioStreams) *cobra.Command {
 	cmd.Flags().StringVar(&catalogFile, "catalog", "", "catalog file to list (default: the built-in catalog)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the catalog as JSON")
 	return cmd
-}
-
-func sortedKeysOf(m map[string]string) []string {
-	var keys []string
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sortStrings(keys)
-	return keys
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -124,8 +123,6 @@ func maxOneDir(cmd *cobra.Command, args []string) error {
 	}
 	return nil
 }
-
-func sortStrings(s []string) { sort.Strings(s) }
 
 func isTerminal(f any) bool {
 	file, ok := f.(*os.File)
