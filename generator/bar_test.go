@@ -184,7 +184,7 @@ func checkBuild(st instructions.Stage, want barExpect, fail func(string, ...any)
 			checkSecretNames(c.Args, fail)
 		case *instructions.EnvCommand:
 			for _, kv := range c.Env {
-				if secretName.MatchString(kv.Key) {
+				if barSecretName.MatchString(kv.Key) {
 					fail("11: ENV %s looks like a secret", kv.Key)
 				}
 			}
@@ -210,13 +210,13 @@ func checkBuild(st instructions.Stage, want barExpect, fail func(string, ...any)
 }
 
 var (
-	secretName  = regexp.MustCompile(`(?i)(secret|token|passw|api_?key|credential|private)`)
-	numericUser = regexp.MustCompile(`^(\d+):(\d+)$`)
+	barSecretName  = regexp.MustCompile(`(?i)(secret|token|passw|api_?key|credential|private)`)
+	barNumericUser = regexp.MustCompile(`^(\d+):(\d+)$`)
 )
 
 func checkSecretNames(args []instructions.KeyValuePairOptional, fail func(string, ...any)) {
 	for _, a := range args {
-		if secretName.MatchString(a.Key) {
+		if barSecretName.MatchString(a.Key) {
 			fail("11: ARG %s looks like a secret", a.Key)
 		}
 	}
@@ -285,7 +285,7 @@ func checkFinal(st instructions.Stage, want barExpect, fail func(string, ...any)
 		}
 	}
 	// 3. Numeric non-root user.
-	m := numericUser.FindStringSubmatch(user)
+	m := barNumericUser.FindStringSubmatch(user)
 	switch {
 	case m == nil:
 		fail("3: USER %q is not numeric uid:gid", user)

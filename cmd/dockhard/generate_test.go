@@ -233,7 +233,9 @@ func TestGoToolDirective(t *testing.T) {
 	os.MkdirAll(app, 0o755)
 	os.WriteFile(filepath.Join(app, "go.mod"), []byte("module example.com/app\n\ngo 1.24.0\n\ntool github.com/dockhard/dockhard/cmd/dockhard\n"), 0o644)
 	os.WriteFile(filepath.Join(app, "main.go"), []byte("package main\n\n//go:generate go tool dockhard generate --runtime alpine\n\nfunc main() {}\n"), 0o644)
-	os.WriteFile(filepath.Join(root, "go.work"), []byte("go 1.24.0\n\nuse (\n\t./app\n\t"+repo+"\n)\n"), 0o644)
+	// The same genproto pin as the repository's go.work: a workspace does
+	// not prune the module graph (see go.work).
+	os.WriteFile(filepath.Join(root, "go.work"), []byte("go 1.24.0\n\nuse (\n\t./app\n\t"+repo+"\n)\n\nreplace google.golang.org/genproto => google.golang.org/genproto v0.0.0-20240903143218-8af14fe29dc1\n"), 0o644)
 	cmd := exec.Command("go", "generate", "./...")
 	cmd.Dir = app
 	cmd.Env = append(os.Environ(), "GOPROXY=off", "GOWORK=", "GOFLAGS=")

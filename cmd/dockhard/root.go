@@ -102,7 +102,7 @@ shell-less, plus a .dockerignore.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &usageError{fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())}
 	})
-	root.AddCommand(newGenerateCmd(streams), newDetectCmd(streams), newInitCmd(streams), newPinCmd(streams), newImagesCmd(streams), newVersionCmd(streams))
+	root.AddCommand(newGenerateCmd(streams), newDetectCmd(streams), newInitCmd(streams), newPinCmd(streams), newImagesCmd(streams), newLintCmd(streams), newVersionCmd(streams))
 	return root
 }
 

@@ -1,0 +1,279 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/dockhard/dockhard/generator"
+)
+
+func newLintCmd(streams ioStreams) *cobra.Command {
+	var (
+		format, failOn, explain, gomod string
+	)
+	cmd := &cobra.Command{
+		Use:   "lint [FILE...]",
+		Short: "Judge any Dockerfile against the hardening bar",
+		Long: `lint parses each Dockerfile (default ./Dockerfile; - for standard input) with
+BuildKit's own parser and reports, with file:line and a rule id, every
+departure from dockhard's hardening bar, plus BuildKit's own checks (the
+docker build --check rules, run offline, ids BK:<rule>).
+
+A comment "# dockhard:ignore DH005 <reason>" on the line before an
+instruction suppresses that rule there; suppressed findings are shown as
+such in JSON and SARIF and never fail the run.
+
+Exit codes: 0 clean (nothing at or above --fail-on); 1 findings at or above
+--fail-on; 2 bad flags or a file that does not parse.`,
+		Example: `  dockhard lint
+  dockhard lint --format sarif Dockerfile > dockhard.sarif
+  dockhard lint --explain DH005
+  cat Dockerfile | dockhard lint -`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if explain != "" {
+				return printExplain(streams.Out, explain)
+			}
+			threshold, err := generator.ParseSeverity(failOn)
+			if err != nil {
+				return err
+			}
+			if format != "text" && format != "json" && format != "sarif" {
+				return &usageError{fmt.Errorf("--format %q: use text, json or sarif", format)}
+			}
+			if len(args) == 0 {
+				args = []string{"Dockerfile"}
+			}
+			var all []generator.Finding
+			var modules []string
+			for _, name := range args {
+				data, err := readInput(streams.In, name)
+				if err != nil {
+					return err
+				}
+				goVersion, module := goVersionFor(name, gomod)
+				if module != "" {
+					modules = append(modules, module)
+				}
+				findings, err := generator.Lint(name, data, generator.LintOptions{GoVersion: goVersion})
+				if err != nil {
+					return err
+				}
+				bk, err := generator.BuildKitLint(name, data)
+				if err != nil {
+					return err
+				}
+				all = append(all, findings...)
+				all = append(all, bk...)
+			}
+			switch format {
+			case "json":
+				if all == nil {
+					all = []generator.Finding{}
+				}
+				enc := json.NewEncoder(streams.Out)
+				enc.SetIndent("", "  ")
+				if err := enc.Encode(all); err != nil {
+					return err
+				}
+			case "sarif":
+				if err := writeSARIF(streams.Out, all); err != nil {
+					return err
+				}
+			default:
+				printFindings(streams.Out, all, modules)
+			}
+			for _, f := range all {
+				if !f.Suppressed && f.Severity >= threshold {
+					return &silentError{code: exitFailed}
+				}
+			}
+			return nil
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&format, "format", "text", "text, json or sarif (SARIF 2.1.0, for GitHub code scanning)")
+	fs.StringVar(&failOn, "fail-on", "warning", "lowest severity that makes lint exit 1: info, warning or error")
+	fs.StringVar(&explain, "explain", "", "print what a rule means and how to fix it, like DH005")
+	fs.StringVar(&gomod, "gomod", "", "go.mod whose Go version the builder must match (default: a go.mod beside the Dockerfile)")
+	return cmd
+}
+
+func readInput(stdin io.Reader, name string) ([]byte, error) {
+	if name == "-" {
+		return io.ReadAll(stdin)
+	}
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, &usageError{fmt.Errorf("cannot read %s: %w", name, err)}
+	}
+	return data, nil
+}
+
+// goVersionFor finds the Go version the builder must provide: from --gomod,
+// or a go.mod beside the Dockerfile; it also returns the module directory
+// for the closing generate hint.
+func goVersionFor(dockerfile, gomod string) (version, moduleDir string) {
+	dir := gomod
+	if dir == "" {
+		if dockerfile == "-" {
+			return "", ""
+		}
+		dir = filepath.Dir(dockerfile)
+	} else {
+		dir = filepath.Dir(gomod)
+	}
+	facts, err := generator.Detect(dir)
+	if err != nil {
+		return "", ""
+	}
+	return facts.Module.BuildGo, dir
+}
+
+func printFindings(w io.Writer, all []generator.Finding, modules []string) {
+	counts := map[string]int{}
+	for _, f := range all {
+		state := ""
+		if f.Suppressed {
+			state = " (suppressed: " + f.Reason + ")"
+		} else {
+			counts[f.Level]++
+		}
+		fmt.Fprintf(w, "%s:%d: %s %s: %s%s\n", f.File, f.Line, f.Level, f.Rule, f.Message, state)
+	}
+	if len(all) == 0 {
+		fmt.Fprintln(w, "no findings")
+		return
+	}
+	fmt.Fprintf(w, "%d error(s), %d warning(s), %d info; `dockhard lint --explain RULE` says why and how to fix\n", counts["error"], counts["warning"], counts["info"])
+	for _, m := range modules {
+		fmt.Fprintf(w, "a Dockerfile that passes: dockhard generate %s --force\n", m)
+	}
+}
+
+func printExplain(w io.Writer, id string) error {
+	r := generator.RuleByID(strings.ToUpper(id))
+	if r.ID == "" {
+		var ids []string
+		for _, r := range generator.Rules {
+			ids = append(ids, r.ID)
+		}
+		return &usageError{fmt.Errorf("--explain %q: no such rule; rules are %s (BK: rules are BuildKit's, see docs.docker.com/reference/build-checks)", id, strings.Join(ids, ", "))}
+	}
+	fmt.Fprintf(w, "%s (%s): %s\n\n%s\n\nSource: %s\n", r.ID, r.Severity, r.Title, r.Explain, r.Source)
+	return nil
+}
+
+// SARIF 2.1.0, the subset GitHub code scanning reads.
+type sarifLog struct {
+	Schema  string     `json:"$schema"`
+	Version string     `json:"version"`
+	Runs    []sarifRun `json:"runs"`
+}
+
+type sarifRun struct {
+	Tool    sarifTool     `json:"tool"`
+	Results []sarifResult `json:"results"`
+}
+
+type sarifTool struct {
+	Driver sarifDriver `json:"driver"`
+}
+
+type sarifDriver struct {
+	Name           string      `json:"name"`
+	InformationURI string      `json:"informationUri"`
+	Version        string      `json:"version"`
+	Rules          []sarifRule `json:"rules"`
+}
+
+type sarifText struct {
+	Text string `json:"text"`
+}
+
+type sarifRule struct {
+	ID                   string            `json:"id"`
+	Name                 string            `json:"name"`
+	ShortDescription     sarifText         `json:"shortDescription"`
+	FullDescription      sarifText         `json:"fullDescription"`
+	Help                 sarifText         `json:"help"`
+	DefaultConfiguration map[string]string `json:"defaultConfiguration"`
+	Properties           map[string]any    `json:"properties,omitempty"`
+}
+
+type sarifResult struct {
+	RuleID       string             `json:"ruleId"`
+	Level        string             `json:"level"`
+	Message      sarifText          `json:"message"`
+	Locations    []sarifLocation    `json:"locations"`
+	Suppressions []sarifSuppression `json:"suppressions,omitempty"`
+}
+
+type sarifLocation struct {
+	PhysicalLocation struct {
+		ArtifactLocation struct {
+			URI string `json:"uri"`
+		} `json:"artifactLocation"`
+		Region struct {
+			StartLine int `json:"startLine"`
+		} `json:"region"`
+	} `json:"physicalLocation"`
+}
+
+type sarifSuppression struct {
+	Kind          string `json:"kind"`
+	Justification string `json:"justification,omitempty"`
+}
+
+func sarifLevel(s generator.Severity) string {
+	return map[generator.Severity]string{generator.SeverityError: "error", generator.SeverityWarning: "warning", generator.SeverityInfo: "note"}[s]
+}
+
+func writeSARIF(w io.Writer, all []generator.Finding) error {
+	driver := sarifDriver{Name: "dockhard", InformationURI: "https://github.com/dockhard/dockhard", Version: version}
+	for _, r := range generator.Rules {
+		driver.Rules = append(driver.Rules, sarifRule{
+			ID: r.ID, Name: r.Title,
+			ShortDescription:     sarifText{r.Title},
+			FullDescription:      sarifText{r.Explain},
+			Help:                 sarifText{r.Explain + " Source: " + r.Source},
+			DefaultConfiguration: map[string]string{"level": sarifLevel(r.Severity)},
+		})
+	}
+	results := []sarifResult{}
+	bkRules := map[string]bool{}
+	for _, f := range all {
+		res := sarifResult{RuleID: f.Rule, Level: sarifLevel(f.Severity), Message: sarifText{f.Message}}
+		var loc sarifLocation
+		loc.PhysicalLocation.ArtifactLocation.URI = filepath.ToSlash(f.File)
+		loc.PhysicalLocation.Region.StartLine = max(f.Line, 1)
+		res.Locations = []sarifLocation{loc}
+		if f.Suppressed {
+			res.Suppressions = []sarifSuppression{{Kind: "inSource", Justification: f.Reason}}
+		}
+		results = append(results, res)
+		if strings.HasPrefix(f.Rule, "BK:") {
+			bkRules[f.Rule] = true
+		}
+	}
+	var bk []string
+	for id := range bkRules {
+		bk = append(bk, id)
+	}
+	sort.Strings(bk)
+	for _, id := range bk {
+		name := strings.TrimPrefix(id, "BK:")
+		driver.Rules = append(driver.Rules, sarifRule{ID: id, Name: name, ShortDescription: sarifText{"BuildKit check " + name},
+			FullDescription: sarifText{"BuildKit's own check " + name + ": https://docs.docker.com/reference/build-checks/"},
+			Help:            sarifText{"See https://docs.docker.com/reference/build-checks/"}, DefaultConfiguration: map[string]string{"level": "warning"}})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(sarifLog{Schema: "https://json.schemastore.org/sarif-2.1.0.json", Version: "2.1.0", Runs: []sarifRun{{Tool: sarifTool{Driver: driver}, Results: results}}})
+}

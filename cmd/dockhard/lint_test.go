@@ -1,0 +1,138 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func lintFile(name string) string { return filepath.Join("..", "..", "testdata", "lint", name) }
+
+func TestLintExitCodes(t *testing.T) {
+	if r := runCmd(t, "lint", lintFile("DH001-pass.Dockerfile")); r.code != 0 || r.out != "no findings\n" {
+		t.Errorf("clean file: exit %d, %q", r.code, r.out)
+	}
+	if r := runCmd(t, "lint", lintFile("DH005-fail.Dockerfile")); r.code != 1 || !strings.Contains(r.out, "DH005-fail.Dockerfile:10: warning DH005: USER nonroot:nonroot is a name") {
+		t.Errorf("warning at the default threshold: exit %d\n%s", r.code, r.out)
+	}
+	if r := runCmd(t, "lint", "--fail-on", "error", lintFile("DH005-fail.Dockerfile")); r.code != 0 {
+		t.Errorf("a warning under --fail-on error: exit %d", r.code)
+	}
+	if r := runCmd(t, "lint", lintFile("DH004-fail.Dockerfile"), "--fail-on", "error"); r.code != 1 {
+		t.Errorf("an error under --fail-on error: exit %d", r.code)
+	}
+	bad := filepath.Join(t.TempDir(), "Dockerfile")
+	os.WriteFile(bad, []byte("FROM alpine:3.24.1\nCOPY --bogus=1 a b\n"), 0o644)
+	if r := runCmd(t, "lint", bad); r.code != 2 {
+		t.Errorf("a file that does not parse: exit %d %s", r.code, r.err)
+	}
+	if r := runCmd(t, "lint", filepath.Join(t.TempDir(), "nope")); r.code != 2 || !strings.Contains(r.err, "cannot read") {
+		t.Errorf("a missing file: exit %d %s", r.code, r.err)
+	}
+	if r := runCmd(t, "lint", "--fail-on", "fatal", bad); r.code != 2 {
+		t.Errorf("bad --fail-on: exit %d", r.code)
+	}
+	if r := runCmd(t, "lint", "--format", "xml", bad); r.code != 2 {
+		t.Errorf("bad --format: exit %d", r.code)
+	}
+}
+
+func TestLintStdinAndSuppression(t *testing.T) {
+	data, _ := os.ReadFile(lintFile("DH005-fail.Dockerfile"))
+	src := strings.Replace(string(data), "USER nonroot", "# dockhard:ignore DH005 mapped by the platform\nUSER nonroot", 1)
+	var out, errb bytes.Buffer
+	code := run(context.Background(), []string{"lint", "--format", "json", "-"}, ioStreams{In: strings.NewReader(src), Out: &out, Err: &errb})
+	if code != 0 {
+		t.Fatalf("a suppressed finding must not fail: exit %d %s", code, errb.String())
+	}
+	var findings []map[string]any
+	if err := json.Unmarshal(out.Bytes(), &findings); err != nil || len(findings) != 1 {
+		t.Fatalf("json: %v %s", err, out.String())
+	}
+	if findings[0]["rule"] != "DH005" || findings[0]["suppressed"] != true || findings[0]["reason"] != "mapped by the platform" || findings[0]["file"] != "-" {
+		t.Fatalf("finding %v", findings[0])
+	}
+}
+
+// TestLintSARIF checks what the SARIF 2.1.0 schema requires (version, runs,
+// tool.driver.name, each result's message.text) and what GitHub code
+// scanning reads (rule ids, levels, locations, suppressions).
+func TestLintSARIF(t *testing.T) {
+	r := runCmd(t, "lint", "--format", "sarif", lintFile("article1-final.Dockerfile"))
+	if r.code != 1 {
+		t.Fatalf("exit %d %s", r.code, r.err)
+	}
+	var log struct {
+		Schema  string `json:"$schema"`
+		Version string `json:"version"`
+		Runs    []struct {
+			Tool struct {
+				Driver struct {
+					Name  string `json:"name"`
+					Rules []struct {
+						ID                   string            `json:"id"`
+						ShortDescription     map[string]string `json:"shortDescription"`
+						DefaultConfiguration map[string]string `json:"defaultConfiguration"`
+					} `json:"rules"`
+				} `json:"driver"`
+			} `json:"tool"`
+			Results []struct {
+				RuleID    string            `json:"ruleId"`
+				Level     string            `json:"level"`
+				Message   map[string]string `json:"message"`
+				Locations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct{ URI string }    `json:"artifactLocation"`
+						Region           struct{ StartLine int } `json:"region"`
+					} `json:"physicalLocation"`
+				} `json:"locations"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal([]byte(r.out), &log); err != nil {
+		t.Fatal(err)
+	}
+	if log.Version != "2.1.0" || !strings.Contains(log.Schema, "sarif-2.1.0") || len(log.Runs) != 1 || log.Runs[0].Tool.Driver.Name != "dockhard" {
+		t.Fatalf("header: %+v", log)
+	}
+	rules := map[string]bool{}
+	for _, rule := range log.Runs[0].Tool.Driver.Rules {
+		if rule.ShortDescription["text"] == "" || rule.DefaultConfiguration["level"] == "" {
+			t.Errorf("rule %s lacks a description or a level", rule.ID)
+		}
+		rules[rule.ID] = true
+	}
+	if len(log.Runs[0].Results) == 0 {
+		t.Fatal("no results")
+	}
+	for _, res := range log.Runs[0].Results {
+		if !rules[res.RuleID] || res.Message["text"] == "" || len(res.Locations) != 1 || res.Locations[0].PhysicalLocation.Region.StartLine < 1 || !strings.HasSuffix(res.Locations[0].PhysicalLocation.ArtifactLocation.URI, "article1-final.Dockerfile") {
+			t.Errorf("result %+v", res)
+		}
+		if res.Level != "error" && res.Level != "warning" && res.Level != "note" {
+			t.Errorf("level %q", res.Level)
+		}
+	}
+}
+
+func TestLintExplainAndHint(t *testing.T) {
+	if r := runCmd(t, "lint", "--explain", "dh008"); r.code != 0 || !strings.HasPrefix(r.out, "DH008 (warning): runtime keeps its shell or package manager") || !strings.Contains(r.out, "Source: first article") {
+		t.Errorf("explain: exit %d %q", r.code, r.out)
+	}
+	if r := runCmd(t, "lint", "--explain", "DH999"); r.code != 2 {
+		t.Errorf("unknown rule: exit %d", r.code)
+	}
+	// A Dockerfile beside a go.mod: the report ends with the command that
+	// writes a compliant one, and lint knows go.mod's Go.
+	dir := copyFixture(t, "rootmain")
+	data, _ := os.ReadFile(lintFile("DH016-fail.Dockerfile"))
+	os.WriteFile(filepath.Join(dir, "Dockerfile"), data, 0o644)
+	r := runCmd(t, "lint", filepath.Join(dir, "Dockerfile"))
+	if r.code != 1 || !strings.Contains(r.out, "set ENV GOTOOLCHAIN=go1.23.1") || !strings.Contains(r.out, "a Dockerfile that passes: dockhard generate "+dir+" --force") {
+		t.Errorf("exit %d\n%s", r.code, r.out)
+	}
+}

@@ -1,0 +1,338 @@
+package generator
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/distribution/reference"
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+)
+
+// Severity orders findings; --fail-on picks the threshold.
+type Severity int
+
+// Severities, lowest first.
+const (
+	SeverityInfo Severity = iota
+	SeverityWarning
+	SeverityError
+)
+
+func (s Severity) String() string {
+	return [...]string{"info", "warning", "error"}[s]
+}
+
+// ParseSeverity reads info, warning or error.
+func ParseSeverity(s string) (Severity, error) {
+	for i, name := range []string{"info", "warning", "error"} {
+		if s == name {
+			return Severity(i), nil
+		}
+	}
+	return 0, inputErrorf("--fail-on %s: use info, warning or error", quoteValue(s))
+}
+
+// Rule is one departure from the hardening bar that lint reports.
+type Rule struct {
+	ID       string
+	Severity Severity
+	Title    string
+	// Explain is the longer text of `dockhard lint --explain`: why it
+	// matters and how to fix it.
+	Explain string
+	// Source is where the practice comes from.
+	Source string
+}
+
+// Finding is one reported departure.
+type Finding struct {
+	Rule       string   `json:"rule"`
+	Severity   Severity `json:"-"`
+	Level      string   `json:"severity"`
+	File       string   `json:"file"`
+	Line       int      `json:"line"`
+	Message    string   `json:"message"`
+	Suppressed bool     `json:"suppressed"`
+	// Reason is the text after the rule in a dockhard:ignore comment.
+	Reason string `json:"reason,omitempty"`
+}
+
+// LintOptions tune a lint run.
+type LintOptions struct {
+	// GoVersion, when known (from a go.mod), lets lint judge a distro
+	// builder's packaged Go.
+	GoVersion string
+}
+
+// shellRuntimes are bases that ship a shell; the others (distroless,
+// Chainguard's minimal images, scratch) have none.
+var (
+	shellLess      = regexp.MustCompile(`(^scratch$|gcr\.io/distroless/|cgr\.dev/chainguard/(static|glibc-dynamic))`)
+	toolchainImage = regexp.MustCompile(`(^|/)(golang|go)(:|@|$)|cgr\.dev/chainguard/go(:|@|$)`)
+	staticRuntime  = regexp.MustCompile(`(^scratch$|distroless/static|chainguard/static)`)
+	numericUser    = regexp.MustCompile(`^\d+(:\d+)?$`)
+	secretName     = regexp.MustCompile(`(?i)(secret|token|passw|api_?key|credential|private_?key)`)
+	ignoreComment  = regexp.MustCompile(`^dockhard:ignore\s+(DH\d{3})\b\s*(.*)$`)
+	shellRemoval   = regexp.MustCompile(`rm -[rf]+ [^;&|]*(/bin/sh|/bin/\*|/bin( |$)|/bin/busybox)`)
+	apkRemoval     = regexp.MustCompile(`rm -[rf]+ [^;&|]*(/sbin/apk|/sbin/\*|/sbin( |$))`)
+)
+
+// Lint judges a Dockerfile against the hardening bar. It parses with
+// BuildKit's parser and instruction model; a file that does not parse is an
+// input error.
+func Lint(name string, data []byte, opts LintOptions) ([]Finding, error) {
+	res, err := parser.Parse(bytes.NewReader(data))
+	if err != nil {
+		return nil, inputErrorf("%s: %v", name, err)
+	}
+	stages, _, err := instructions.Parse(res.AST, nil)
+	if err != nil {
+		return nil, inputErrorf("%s: %v", name, err)
+	}
+	// Suppressions: a dockhard:ignore comment on the lines before an
+	// instruction.
+	ignores := map[int]map[string]string{}
+	for _, n := range res.AST.Children {
+		for _, c := range n.PrevComment {
+			if m := ignoreComment.FindStringSubmatch(strings.TrimSpace(c)); m != nil {
+				if ignores[n.StartLine] == nil {
+					ignores[n.StartLine] = map[string]string{}
+				}
+				ignores[n.StartLine][m[1]] = m[2]
+			}
+		}
+	}
+	l := &linter{file: name, opts: opts}
+	l.check(stages)
+	for i, f := range l.findings {
+		if reason, ok := ignores[f.Line][f.Rule]; ok {
+			l.findings[i].Suppressed, l.findings[i].Reason = true, reason
+		}
+	}
+	sort.SliceStable(l.findings, func(i, j int) bool { return l.findings[i].Line < l.findings[j].Line })
+	return l.findings, nil
+}
+
+type linter struct {
+	file     string
+	opts     LintOptions
+	findings []Finding
+}
+
+func (l *linter) report(id string, at located, format string, args ...any) {
+	line := 0
+	if at != nil {
+		if loc := at.Location(); len(loc) > 0 {
+			line = loc[0].Start.Line
+		}
+	}
+	r := RuleByID(id)
+	l.findings = append(l.findings, Finding{Rule: id, Severity: r.Severity, Level: r.Severity.String(), File: l.file, Line: line, Message: fmt.Sprintf(format, args...)})
+}
+
+// located is anything with a place in the file: a command, or a stage's
+// FROM.
+type located interface{ Location() []parser.Range }
+
+// stageFrom is the FROM line of a stage.
+type stageFrom struct{ st instructions.Stage }
+
+func (s stageFrom) Location() []parser.Range { return s.st.Location }
+
+func (l *linter) check(stages []instructions.Stage) {
+	if len(stages) == 0 {
+		return
+	}
+	names := map[string]bool{}
+	for _, st := range stages {
+		if st.Name != "" {
+			names[strings.ToLower(st.Name)] = true
+		}
+	}
+	final := stages[len(stages)-1]
+	if len(stages) == 1 {
+		l.report("DH001", stageFrom{final}, "single stage: the toolchain and the source ship in the image")
+	}
+	staticFinal := staticRuntime.MatchString(final.BaseName)
+	for _, st := range stages {
+		l.checkBase(st, names)
+		l.checkCommands(st, staticFinal)
+	}
+	l.checkFinal(final, names)
+}
+
+func (l *linter) checkBase(st instructions.Stage, stageNames map[string]bool) {
+	base := st.BaseName
+	if base == "scratch" || stageNames[strings.ToLower(base)] || strings.Contains(base, "$") {
+		return
+	}
+	ref, err := reference.ParseNormalizedNamed(base)
+	if err != nil {
+		return
+	}
+	tagged, hasTag := ref.(reference.Tagged)
+	_, digested := ref.(reference.Digested)
+	switch {
+	case digested:
+	case !hasTag:
+		l.report("DH002", stageFrom{st}, "%s has no tag: it means latest, a different image tomorrow; pin a version tag or a digest", base)
+	case tagged.Tag() == "latest" || unversionedTags[tagged.Tag()]:
+		l.report("DH002", stageFrom{st}, "%s names no version; pin it by digest (%s@sha256:…)", base, base)
+	}
+}
+
+// checkCommands judges every stage's instructions; staticRuntime says
+// whether the final image has no C library (cgo must be off).
+func (l *linter) checkCommands(st instructions.Stage, staticFinal bool) {
+	sourceCopied, downloaded, cgoOff := false, false, false
+	// GOTOOLCHAIN usually comes after the package install: look at the
+	// whole stage.
+	toolchainSet := false
+	for _, c := range st.Commands {
+		if env, ok := c.(*instructions.EnvCommand); ok {
+			for _, kv := range env.Env {
+				toolchainSet = toolchainSet || kv.Key == "GOTOOLCHAIN"
+			}
+		}
+	}
+	for _, c := range st.Commands {
+		switch c := c.(type) {
+		case *instructions.AddCommand:
+			remote := false
+			for _, s := range c.SourcePaths {
+				remote = remote || strings.Contains(s, "://")
+			}
+			if !remote {
+				l.report("DH017", c, "ADD copies local files and also unpacks archives and fetches URLs; use COPY")
+			}
+		case *instructions.CopyCommand:
+			if c.From == "" && len(c.SourceContents) == 0 {
+				for _, s := range c.SourcePaths {
+					if s == "." || s == "./" || strings.HasSuffix(s, ".go") {
+						sourceCopied = true
+					}
+				}
+			}
+		case *instructions.ArgCommand:
+			for _, a := range c.Args {
+				if secretName.MatchString(a.Key) {
+					l.report("DH018", c, "ARG %s looks like a secret: build arguments are stored in the image history; use RUN --mount=type=secret", a.Key)
+				}
+			}
+		case *instructions.EnvCommand:
+			for _, kv := range c.Env {
+				if secretName.MatchString(kv.Key) {
+					l.report("DH018", c, "ENV %s looks like a secret: it is stored in the image; pass it at run time", kv.Key)
+				}
+				cgoOff = cgoOff || (kv.Key == "CGO_ENABLED" && kv.Value == "0")
+			}
+		case *instructions.RunCommand:
+			line := strings.Join(c.CmdLine, " ")
+			if strings.Contains(line, "apt-get install") && !strings.Contains(line, "--no-install-recommends") {
+				l.report("DH019", c, "apt-get install without --no-install-recommends pulls in packages nobody asked for")
+			}
+			if strings.Contains(line, "apt-get install") && !strings.Contains(line, "/var/lib/apt/lists") {
+				l.report("DH020", c, "apt-get lists are not removed in the same RUN: they stay in the layer")
+			}
+			if strings.Contains(line, "apk add") && !strings.Contains(line, "--no-cache") {
+				l.report("DH021", c, "apk add without --no-cache leaves the package index in the layer")
+			}
+			if l.opts.GoVersion != "" && regexp.MustCompile(`(apt-get install|apk add)[^;&|]*\b(golang-go|golang|go)\b`).MatchString(line) && !toolchainSet && !strings.Contains(line, "GOTOOLCHAIN=") {
+				l.report("DH016", c, "the distribution's Go package may be older than go.mod's Go %s; set ENV GOTOOLCHAIN=go%s", l.opts.GoVersion, fullVersion(l.opts.GoVersion))
+			}
+			if strings.Contains(line, "go mod download") && !sourceCopied {
+				downloaded = true
+			}
+			if !strings.Contains(line, "go build") {
+				continue
+			}
+			if !strings.Contains(line, "-trimpath") {
+				l.report("DH012", c, "go build without -trimpath: the binary records build paths")
+			}
+			if !ldflagsStrip.MatchString(line) {
+				l.report("DH013", c, `go build without -ldflags="-s -w": symbol tables make the binary about a third larger`)
+			}
+			if staticFinal && !cgoOff && !strings.Contains(line, "CGO_ENABLED=0") {
+				l.report("DH014", c, "cgo is left on (CGO_ENABLED is not 0) while the runtime has no C library: the binary may not start")
+			}
+			if sourceCopied && !downloaded && !strings.Contains(line, "-mod=vendor") {
+				l.report("DH015", c, "no dependency step before the source is copied (COPY go.mod go.sum, then go mod download): every source change downloads the modules again")
+			}
+		}
+	}
+}
+
+var ldflagsStrip = regexp.MustCompile(`-ldflags[= ]["']?[^"']*-s -w`)
+
+func (l *linter) checkFinal(st instructions.Stage, stageNames map[string]bool) {
+	base := st.BaseName
+	at := stageFrom{st}
+	if toolchainImage.MatchString(base) {
+		l.report("DH007", at, "the runtime stage is based on %s, a toolchain image: the compiler ships with the program", base)
+	}
+	var user *instructions.UserCommand
+	var runs []*instructions.RunCommand
+	var removal *instructions.RunCommand // the RUN that removes the shell
+	for _, c := range st.Commands {
+		switch c := c.(type) {
+		case *instructions.UserCommand:
+			user = c
+		case *instructions.RunCommand:
+			runs = append(runs, c)
+			line := strings.Join(c.CmdLine, " ")
+			if removal != nil {
+				l.report("DH010", c, "RUN after the shell was removed: it cannot run, or the shell was not really removed")
+			}
+			if shellRemoval.MatchString(line) {
+				removal = c
+			}
+		case *instructions.EntrypointCommand:
+			if c.PrependShell {
+				l.report("DH006", c, "ENTRYPOINT in shell form: a shell runs the program and signals do not reach it; write it as a JSON array")
+			}
+		case *instructions.CmdCommand:
+			if c.PrependShell {
+				l.report("DH006", c, "CMD in shell form: a shell runs the program and signals do not reach it; write it as a JSON array")
+			}
+		}
+	}
+	switch {
+	case user == nil:
+		l.report("DH003", at, "the final stage sets no USER: the program runs as root")
+	case isRootUser(user.User):
+		l.report("DH004", user, "USER %s is root", user.User)
+	case !numericUser.MatchString(user.User):
+		l.report("DH005", user, "USER %s is a name: Kubernetes runAsNonRoot can only verify a numeric uid; write USER <uid>:<gid>", user.User)
+	}
+	if shellLess.MatchString(base) {
+		for _, r := range runs {
+			l.report("DH011", r, "RUN in %s, which has no shell to run it", base)
+		}
+		return
+	}
+	if stageNames[strings.ToLower(base)] {
+		return // built on another stage of this file: judged there
+	}
+	all := ""
+	for _, r := range runs {
+		all += strings.Join(r.CmdLine, " ") + "\n"
+	}
+	switch {
+	case removal == nil:
+		l.report("DH008", at, "%s ships a shell and a package manager, and nothing removes them: remove them in the last RUN, or use a shell-less runtime", base)
+	case strings.Contains(base, "alpine") && !apkRemoval.MatchString(all):
+		l.report("DH008", removal, "the shell is removed but apk (/sbin/apk) stays: the package manager can still install one")
+	}
+	if !regexp.MustCompile(`chmod (-R )?a-w [^;&|]*/etc`).MatchString(all) {
+		l.report("DH009", at, "system directories stay writable: take write permission away (chmod a-w /etc ...) before removing the shell")
+	}
+}
+
+func isRootUser(u string) bool {
+	name, _, _ := strings.Cut(u, ":")
+	return name == "root" || name == "0"
+}

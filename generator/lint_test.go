@@ -1,0 +1,129 @@
+package generator
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+)
+
+func lintFixture(t *testing.T, name string) []Finding {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "testdata", "lint", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	findings, err := Lint(name, data, LintOptions{GoVersion: "1.23.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return findings
+}
+
+func ruleSet(findings []Finding) []string {
+	seen := map[string]bool{}
+	for _, f := range findings {
+		if !f.Suppressed {
+			seen[f.Rule] = true
+		}
+	}
+	ids := make([]string, 0, len(seen))
+	for id := range seen {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+func TestEveryRuleHasFixtures(t *testing.T) {
+	for _, r := range Rules {
+		t.Run(r.ID, func(t *testing.T) {
+			if r.Title == "" || r.Explain == "" || r.Source == "" {
+				t.Errorf("rule %s lacks a title, an explanation or a source", r.ID)
+			}
+			fail := lintFixture(t, r.ID+"-fail.Dockerfile")
+			found := false
+			for _, f := range fail {
+				if f.Rule == r.ID {
+					found = true
+					if f.Line == 0 || f.Message == "" {
+						t.Errorf("finding without a line or a message: %+v", f)
+					}
+				}
+			}
+			if !found {
+				t.Errorf("%s-fail.Dockerfile: %s not reported; found %v", r.ID, r.ID, ruleSet(fail))
+			}
+			if pass := lintFixture(t, r.ID+"-pass.Dockerfile"); len(pass) > 0 {
+				t.Errorf("%s-pass.Dockerfile is not clean: %+v", r.ID, pass)
+			}
+		})
+	}
+}
+
+// The articles' Dockerfiles, from the 667 MB single stage to each final
+// one: the final ones are not clean either.
+func TestArticlesDockerfiles(t *testing.T) {
+	tests := map[string][]string{
+		"article1-single-stage.Dockerfile": {"DH001", "DH002", "DH003", "DH008", "DH009", "DH012", "DH013", "DH015", "DH016", "DH019", "DH020"},
+		"article1-multi-stage.Dockerfile":  {"DH002", "DH003", "DH008", "DH009", "DH012", "DH013", "DH015", "DH016", "DH019", "DH020"},
+		"article1-final.Dockerfile":        {"DH005", "DH008", "DH012", "DH013", "DH015", "DH016", "DH019", "DH020"},
+		"article2-single-stage.Dockerfile": {"DH001", "DH003", "DH007", "DH008", "DH009", "DH012", "DH013", "DH015"},
+		"article2-final.Dockerfile":        {"DH002", "DH005", "DH012"},
+	}
+	for name, want := range tests {
+		t.Run(name, func(t *testing.T) {
+			if got := ruleSet(lintFixture(t, name)); !reflect.DeepEqual(got, want) {
+				t.Errorf("rules %v, want %v", got, want)
+			}
+		})
+	}
+}
+
+// TestGeneratedDockerfilesLintClean is the contract between generate and
+// lint: every Dockerfile dockhard writes, across the golden matrix and
+// variants, passes every rule and BuildKit's checks.
+func TestGeneratedDockerfilesLintClean(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("..", "testdata", "golden", "*.Dockerfile"))
+	if err != nil || len(files) < 20 {
+		t.Fatalf("golden Dockerfiles: %v (%d)", err, len(files))
+	}
+	files = append(files, filepath.Join("..", "examples", "webserver", "Dockerfile"), filepath.Join("..", "examples", "userprinter", "Dockerfile"))
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		findings, err := Lint(f, data, LintOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		bk, err := BuildKitLint(f, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if all := append(findings, bk...); len(all) > 0 {
+			t.Errorf("%s: %+v", filepath.Base(f), all)
+		}
+	}
+}
+
+func TestLintSuppression(t *testing.T) {
+	data, _ := os.ReadFile(filepath.Join("..", "testdata", "lint", "DH005-fail.Dockerfile"))
+	suppressed := strings.Replace(string(data), "USER nonroot:nonroot", "# dockhard:ignore DH005 the platform maps nonroot itself\nUSER nonroot:nonroot", 1)
+	findings, err := Lint("x", []byte(suppressed), LintOptions{})
+	if err != nil || len(findings) != 1 {
+		t.Fatalf("findings %+v, err %v", findings, err)
+	}
+	if f := findings[0]; !f.Suppressed || f.Reason != "the platform maps nonroot itself" || f.Rule != "DH005" {
+		t.Fatalf("not suppressed as asked: %+v", f)
+	}
+}
+
+func TestLintParseError(t *testing.T) {
+	if _, err := Lint("x", []byte("FROM alpine:3.24.1\nCOPY --bogus=1 a b\n"), LintOptions{}); err == nil || !IsInputError(err) {
+		t.Fatalf("want an input error, got %v", err)
+	}
+}

@@ -1,0 +1,8 @@
+FROM golang:1.23.1-bookworm
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /app .
+USER 65532:65532
+ENTRYPOINT ["/app"]

@@ -1,0 +1,12 @@
+FROM golang:1.23.1-bookworm AS builder
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/app .
+
+FROM alpine:3.24.1
+RUN chmod -R a-w /etc
+COPY --from=builder /out/app /app
+USER 65532:65532
+ENTRYPOINT ["/app"]
