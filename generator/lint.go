@@ -78,7 +78,9 @@ var (
 	secretName     = regexp.MustCompile(`(?i)(secret|token|passw|api_?key|credential|private_?key)`)
 	ignoreComment  = regexp.MustCompile(`^dockhard:ignore\s+(DH\d{3})\b\s*(.*)$`)
 	shellRemoval   = regexp.MustCompile(`rm -[rf]+ [^;&|]*(/bin/sh|/bin/\*|/bin( |$)|/bin/busybox)`)
-	apkRemoval     = regexp.MustCompile(`rm -[rf]+ [^;&|]*(/sbin/apk|/sbin/\*|/sbin( |$))`)
+	// etcReadOnly is chmod a-w on /etc, directly or through find.
+	etcReadOnly = regexp.MustCompile(`chmod (-R )?a-w [^;&|]*/etc|find /etc[^;&|]*-exec chmod a-w`)
+	apkRemoval  = regexp.MustCompile(`rm -[rf]+ [^;&|]*(/sbin/apk|/sbin/\*|/sbin( |$))`)
 )
 
 // Lint judges a Dockerfile against the hardening bar. It parses with
@@ -327,7 +329,7 @@ func (l *linter) checkFinal(st instructions.Stage, stageNames map[string]bool) {
 	case strings.Contains(base, "alpine") && !apkRemoval.MatchString(all):
 		l.report("DH008", removal, "the shell is removed but apk (/sbin/apk) stays: the package manager can still install one")
 	}
-	if !regexp.MustCompile(`chmod (-R )?a-w [^;&|]*/etc`).MatchString(all) {
+	if !etcReadOnly.MatchString(all) {
 		l.report("DH009", at, "system directories stay writable: take write permission away (chmod a-w /etc ...) before removing the shell")
 	}
 }

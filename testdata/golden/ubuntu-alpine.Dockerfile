@@ -172,7 +172,8 @@ RUN --mount=type=cache,target=/go/pkg/mod \
 FROM alpine:3.24.1
 RUN echo 'app:x:65532:65532:app:/nonexistent:/sbin/nologin' >> /etc/passwd \
  && echo 'app:x:65532:' >> /etc/group \
- && chmod -R a-w /etc /lib /usr \
+ && chmod -R a-w /lib /usr \
+ && find /etc ! -path /etc/hosts ! -path /etc/resolv.conf ! -path /etc/hostname -exec chmod a-w {} + \
  && rm -rf /etc/apk /lib/apk /usr/share/apk /var/cache/apk /bin /sbin /usr/bin /usr/sbin /usr/local/bin
 ARG VERSION=dev
 ARG REVISION=unknown
