@@ -47,6 +47,8 @@ func TestEndToEnd(t *testing.T) {
 		{"webserver", []string{"--builder", "chainguard", "--runtime", "distroless"}, 65532},
 		{"webserver", []string{"--builder", "chainguard", "--runtime", "alpine"}, 65532},
 		{"webserver", []string{"--builder", "golang", "--runtime", "scratch"}, 65532},
+		// apt-get installs Debian's Go; GOTOOLCHAIN fetches go.mod's.
+		{"webserver", []string{"--builder", "ubuntu", "--runtime", "distroless"}, 65532},
 		{"webserver", []string{"--builder", "chainguard", "--runtime", "chainguard"}, 65532},
 		// Every base by digest, each resolved by dockhard pin.
 		{"webserver", []string{"--builder", "chainguard", "--runtime", "alpine", "--pin", "digest"}, 65532},
@@ -74,6 +76,12 @@ func TestEndToEnd(t *testing.T) {
 				img.checkServes(t, binary, v.uid)
 			} else {
 				img.checkPrintsUser(t, binary, v.uid)
+			}
+			if v.flags[1] == "ubuntu" {
+				// The packaged Go is older; GOTOOLCHAIN must have built with go.mod's.
+				if out := run1(t, "go", "version", filepath.Join(img.rootfs, binary)); !strings.Contains(out, ": go1.22.2\n") {
+					t.Errorf("the ubuntu builder did not build with go.mod's Go 1.22.2: %s", out)
+				}
 			}
 			runtime := v.flags[3]
 			if v.flags[len(v.flags)-1] == "digest" && !strings.Contains(img.log, "docker.io/library/alpine:3.24.1@sha256:") {
@@ -175,7 +183,7 @@ func startE2E(t *testing.T) *e2eEnv {
 	alpine := e.image(t, []v1.Layer{filesLayer(t, busyboxFiles(t, "sh", "echo", "chmod", "rm", "find")...), filesLayer(t, baseFiles(t, 0)...), filesLayer(t, alpineDirs...)}, v1.Config{User: "0"})
 	e.push(t, goBuilder, "cgr.dev/chainguard/go:latest")
 	e.push(t, goBuilder, "golang:1.22.2-bookworm")
-	e.push(t, goBuilder, "ubuntu:24.04") // a placeholder until the ubuntu stand-in (debootstrap) exists
+	e.push(t, ubuntuStandIn(t, e), "ubuntu:24.04")
 	e.baseSize["alpine"] = e.push(t, alpine, "alpine:3.24.1")
 	e.baseSize["distroless"] = e.push(t, distroless, "gcr.io/distroless/static-debian12:nonroot")
 	e.baseSize["chainguard"] = e.baseSize["distroless"]
@@ -222,6 +230,34 @@ func startE2E(t *testing.T) *e2eEnv {
 		}
 	}
 	return e
+}
+
+// ubuntuStandIn is a Debian trixie minbase (debootstrap): it answers
+// apt-get install golang-go inside the build as Ubuntu would. The root file
+// system is reused from DOCKHARD_E2E_TRIXIE when that directory exists.
+func ubuntuStandIn(t *testing.T, e *e2eEnv) v1.Image {
+	root := os.Getenv("DOCKHARD_E2E_TRIXIE")
+	if root == "" {
+		root = filepath.Join(t.TempDir(), "trixie")
+	}
+	if _, err := os.Stat(filepath.Join(root, "usr/bin/apt-get")); err != nil {
+		out, err := exec.Command("debootstrap", "--variant=minbase", "trixie", root, "http://deb.debian.org/debian").CombinedOutput()
+		if err != nil {
+			t.Fatalf("debootstrap (apt-get install debootstrap): %v\n%s", err, out)
+		}
+	}
+	ca, err := os.ReadFile("/etc/ssl/certs/ca-certificates.crt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The test network intercepts TLS: the bundle goes where no package
+	// manager rewrites it, and SSL_CERT_FILE points Go at it.
+	caLayer := filesLayer(t, tarFile{path: "etc/dockhard-e2e", dir: true, mode: 0o755}, tarFile{path: "etc/dockhard-e2e/ca.crt", mode: 0o644, data: ca})
+	skipVirtual := func(rel string) bool {
+		return strings.HasPrefix(rel, "proc/") || strings.HasPrefix(rel, "sys/") || strings.HasPrefix(rel, "dev/")
+	}
+	return e.image(t, []v1.Layer{dirLayer(t, root, ".", skipVirtual), caLayer}, v1.Config{User: "0",
+		Env: []string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "SSL_CERT_FILE=/etc/dockhard-e2e/ca.crt"}})
 }
 
 func run1(t *testing.T, name string, args ...string) string {
