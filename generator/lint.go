@@ -26,6 +26,9 @@ func (s Severity) String() string {
 	return [...]string{"info", "warning", "error"}[s]
 }
 
+// MarshalText writes a severity by name in JSON.
+func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
 // ParseSeverity reads info, warning or error.
 func ParseSeverity(s string) (Severity, error) {
 	for i, name := range []string{"info", "warning", "error"} {
@@ -51,8 +54,7 @@ type Rule struct {
 // Finding is one reported departure.
 type Finding struct {
 	Rule       string   `json:"rule"`
-	Severity   Severity `json:"-"`
-	Level      string   `json:"severity"`
+	Severity   Severity `json:"severity"`
 	File       string   `json:"file"`
 	Line       int      `json:"line"`
 	Message    string   `json:"message"`
@@ -133,7 +135,7 @@ func (l *linter) report(id string, at located, format string, args ...any) {
 		}
 	}
 	r := RuleByID(id)
-	l.findings = append(l.findings, Finding{Rule: id, Severity: r.Severity, Level: r.Severity.String(), File: l.file, Line: line, Message: fmt.Sprintf(format, args...)})
+	l.findings = append(l.findings, Finding{Rule: id, Severity: r.Severity, File: l.file, Line: line, Message: fmt.Sprintf(format, args...)})
 }
 
 // located is anything with a place in the file: a command, or a stage's

@@ -39,7 +39,7 @@ func BuildKitLint(name string, dockerfile []byte) ([]Finding, error) {
 		if w.Location != nil && len(w.Location.Ranges) > 0 {
 			line = int(w.Location.Ranges[0].Start.Line)
 		}
-		out = append(out, Finding{Rule: "BK:" + w.RuleName, Severity: SeverityWarning, Level: SeverityWarning.String(), File: name, Line: line, Message: w.Detail})
+		out = append(out, Finding{Rule: "BK:" + w.RuleName, Severity: SeverityWarning, File: name, Line: line, Message: w.Detail})
 	}
 	if res.Error != nil {
 		return nil, inputErrorf("%s: %s", name, res.Error.Message)

@@ -143,9 +143,9 @@ func printFindings(w io.Writer, all []generator.Finding, modules []string) {
 		if f.Suppressed {
 			state = " (suppressed: " + f.Reason + ")"
 		} else {
-			counts[f.Level]++
+			counts[f.Severity.String()]++
 		}
-		fmt.Fprintf(w, "%s:%d: %s %s: %s%s\n", f.File, f.Line, f.Level, f.Rule, f.Message, state)
+		fmt.Fprintf(w, "%s:%d: %s %s: %s%s\n", f.File, f.Line, f.Severity, f.Rule, f.Message, state)
 	}
 	if len(all) == 0 {
 		fmt.Fprintln(w, "no findings")
