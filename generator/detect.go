@@ -199,7 +199,7 @@ func (d *detector) mainPackage(dir string) MainPackage {
 			if mod, ok := knownCgo(imp); ok {
 				if !reachedCgoModule[mod] {
 					reachedCgoModule[mod] = true
-					m.CgoEvidence = append(m.CgoEvidence, Evidence{File: sp.firstFile(), What: "imports " + imp + " (needs cgo)"})
+					m.CgoEvidence = append(m.CgoEvidence, Evidence{File: sp.first, What: "imports " + imp + " (needs cgo)"})
 				}
 				continue
 			}
@@ -220,16 +220,6 @@ func (d *detector) mainPackage(dir string) MainPackage {
 	m.Cgo = len(m.CgoEvidence) > 0
 	m.Ports = dedupePorts(ports)
 	return m
-}
-
-func (sp *sourcePackage) firstFile() string {
-	best := ""
-	for _, e := range sp.firstPos {
-		if best == "" || e.File < best {
-			best = e.File
-		}
-	}
-	return best
 }
 
 // dedupePorts keeps the first evidence for each port number, sorted by

@@ -28,7 +28,9 @@ type sourcePackage struct {
 	cgo      []Evidence // files with import "C"
 	ports    []Port
 	embeds   []string // //go:embed patterns relative to the module root
-	firstPos map[string]Evidence
+	// first is the package's first file by name: where evidence about the
+	// package as a whole points.
+	first string
 }
 
 // scannedFile is one parsed file; workers produce them, one goroutine
@@ -153,12 +155,12 @@ func (s *fileScanner) scanDir(root, rel string) (files []scannedFile, subdirs []
 func mergeFile(pkgs map[string]*sourcePackage, r scannedFile) {
 	sp := pkgs[r.dir]
 	if sp == nil {
-		sp = &sourcePackage{dir: r.dir, names: map[string]bool{}, imports: map[string]bool{}, firstPos: map[string]Evidence{}}
+		sp = &sourcePackage{dir: r.dir, names: map[string]bool{}, imports: map[string]bool{}}
 		pkgs[r.dir] = sp
 	}
 	sp.names[r.pkg] = true
-	if _, ok := sp.firstPos[r.pkg]; !ok || r.rel < sp.firstPos[r.pkg].File {
-		sp.firstPos[r.pkg] = Evidence{File: r.rel, What: "package " + r.pkg}
+	if sp.first == "" || r.rel < sp.first {
+		sp.first = r.rel
 	}
 	for _, imp := range r.imports {
 		sp.imports[imp] = true
