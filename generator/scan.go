@@ -22,12 +22,12 @@ import (
 // Only package clauses, imports, //go:embed lines and (in files that look
 // like they may listen) listen addresses are read: no type checking.
 type sourcePackage struct {
-	dir      string          // relative to the module root, slash form
-	names    map[string]bool // package clauses seen (without _test)
-	imports  map[string]bool
-	cgo      []Evidence // files with import "C"
-	ports    []Port
-	embeds   []string // //go:embed patterns relative to the module root
+	dir     string          // relative to the module root, slash form
+	names   map[string]bool // package clauses seen (without _test)
+	imports map[string]bool
+	cgo     []Evidence // files with import "C"
+	ports   []Port
+	embeds  []string // //go:embed patterns relative to the module root
 	// first is the package's first file by name: where evidence about the
 	// package as a whole points.
 	first string
