@@ -245,7 +245,7 @@ func (l *linter) checkCommands(st instructions.Stage, staticFinal bool) {
 			if strings.Contains(line, "apk add") && !strings.Contains(line, "--no-cache") {
 				l.report("DH021", c, "apk add without --no-cache leaves the package index in the layer")
 			}
-			if l.opts.GoVersion != "" && regexp.MustCompile(`(apt-get install|apk add)[^;&|]*\b(golang-go|golang|go)\b`).MatchString(line) && !toolchainSet && !strings.Contains(line, "GOTOOLCHAIN=") {
+			if l.opts.GoVersion != "" && distroGo.MatchString(line) && !toolchainSet && !strings.Contains(line, "GOTOOLCHAIN=") {
 				l.report("DH016", c, "the distribution's Go package may be older than go.mod's Go %s; set ENV GOTOOLCHAIN=go%s", l.opts.GoVersion, fullVersion(l.opts.GoVersion))
 			}
 			if strings.Contains(line, "go mod download") && !sourceCopied {
@@ -270,7 +270,11 @@ func (l *linter) checkCommands(st instructions.Stage, staticFinal bool) {
 	}
 }
 
-var ldflagsStrip = regexp.MustCompile(`-ldflags[= ]["']?[^"']*-s -w`)
+var (
+	ldflagsStrip = regexp.MustCompile(`-ldflags[= ]["']?[^"']*-s -w`)
+	// distroGo is Go installed from a distribution's packages.
+	distroGo = regexp.MustCompile(`(apt-get install|apk add)[^;&|]*\b(golang-go|golang|go)\b`)
+)
 
 func (l *linter) checkFinal(st instructions.Stage, stageNames map[string]bool) {
 	base := st.BaseName
