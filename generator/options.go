@@ -6,6 +6,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -96,10 +97,10 @@ var safePath = regexp.MustCompile(`^[A-Za-z0-9._/@+-]+$`)
 // Validate checks every option. It is the single gate: flags, the wizard and
 // recorded headers all pass through it before anything is rendered.
 func (o *Options) Validate() error {
-	if o.Builder != "" && !contains(Builders, o.Builder) {
+	if o.Builder != "" && !slices.Contains(Builders, o.Builder) {
 		return inputErrorf("--builder %s: unknown builder; use one of %s", quoteValue(o.Builder), strings.Join(Builders, ", "))
 	}
-	if o.Runtime != "" && !contains(Runtimes, o.Runtime) {
+	if o.Runtime != "" && !slices.Contains(Runtimes, o.Runtime) {
 		return inputErrorf("--runtime %s: unknown runtime; use one of %s", quoteValue(o.Runtime), strings.Join(Runtimes, ", "))
 	}
 	if _, _, err := o.port(); err != nil {
@@ -156,7 +157,7 @@ func (o *Options) Validate() error {
 }
 
 func (o *Options) validateHealthcheck() error {
-	if o.Healthcheck != "" && !contains(HealthcheckModes, o.Healthcheck) {
+	if o.Healthcheck != "" && !slices.Contains(HealthcheckModes, o.Healthcheck) {
 		return inputErrorf("--healthcheck %s: use one of %s", quoteValue(o.Healthcheck), strings.Join(HealthcheckModes, ", "))
 	}
 	if o.HealthcheckPath != "" && !healthPath.MatchString(o.HealthcheckPath) {
@@ -292,15 +293,6 @@ func (o *Options) Args() []string {
 		args = append(args, "--healthcheck-retries", strconv.Itoa(o.HealthcheckRetries))
 	}
 	return args
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // quoteValue shows a user's value in an error: quoted, with control

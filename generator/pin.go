@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -107,7 +108,7 @@ func (o PinOptions) resolve(ref string) (string, error) {
 			via = m
 			mirrored := m + "/" + real.Context().RepositoryStr() + ":" + real.Identifier()
 			var opts []name.Option
-			if contains(o.Insecure, strings.SplitN(m, "/", 2)[0]) {
+			if slices.Contains(o.Insecure, strings.SplitN(m, "/", 2)[0]) {
 				opts = append(opts, name.Insecure)
 			}
 			if target, err = name.ParseReference(mirrored, opts...); err != nil {
@@ -116,7 +117,7 @@ func (o PinOptions) resolve(ref string) (string, error) {
 			break
 		}
 	}
-	if via == "" && contains(o.Insecure, registry) {
+	if via == "" && slices.Contains(o.Insecure, registry) {
 		target, _ = name.ParseReference(ref, name.Insecure)
 	}
 	keychain := o.Keychain
@@ -127,17 +128,15 @@ func (o PinOptions) resolve(ref string) (string, error) {
 	if o.Transport != nil {
 		opts = append(opts, remote.WithTransport(o.Transport))
 	}
-	desc, err := remote.Head(target, opts...)
-	if err != nil {
-		// Some registries answer HEAD badly; GET is the authority.
-		var gerr error
-		var full *remote.Descriptor
-		if full, gerr = remote.Get(target, opts...); gerr == nil {
-			return full.Digest.String(), nil
-		}
-		return "", pinError(ref, registry, via, gerr)
+	if desc, err := remote.Head(target, opts...); err == nil {
+		return desc.Digest.String(), nil
 	}
-	return desc.Digest.String(), nil
+	// Some registries answer HEAD badly; GET is the authority.
+	full, err := remote.Get(target, opts...)
+	if err != nil {
+		return "", pinError(ref, registry, via, err)
+	}
+	return full.Digest.String(), nil
 }
 
 // dockerHubAlias lets a mirror for "docker.io" cover index.docker.io.

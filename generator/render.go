@@ -13,8 +13,9 @@ import (
 	"github.com/dockhard/dockhard/templates"
 )
 
-// parsedTemplates holds every template; each builder and runtime file
-// defines "builder" or "runtime", so they are parsed per pair.
+// loadTemplates parses the shared partials with one builder and one runtime
+// file: each of those defines "builder" or "runtime", so a pair is parsed
+// at a time.
 func loadTemplates(builder, runtime string) (*template.Template, error) {
 	t := template.New("").Funcs(template.FuncMap{"join": strings.Join}).Option("missingkey=error")
 	return t.ParseFS(templates.FS, "go-build.tmpl", "final.tmpl", "builder-"+builder+".tmpl", "runtime-"+runtime+".tmpl")

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -138,7 +139,7 @@ func runGenerate(cmd *cobra.Command, streams ioStreams, dir string, opts *genera
 	}
 	if !opts.quiet {
 		for _, s := range states {
-			if contains(written, s.Path) {
+			if slices.Contains(written, s.Path) {
 				fmt.Fprintln(streams.Out, "wrote", displayPath(s.Path))
 			} else {
 				fmt.Fprintln(streams.Out, displayPath(s.Path), "is up to date")
@@ -229,13 +230,4 @@ func displayPath(p string) string {
 		return rel
 	}
 	return p
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

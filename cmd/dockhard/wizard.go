@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -201,7 +202,7 @@ func askOptions(p Prompter, f *generator.Facts, o generator.Options, preset map[
 		if err != nil {
 			return o, err
 		}
-		o.NoDockerignore = !contains(answer, dockerignoreExtra)
+		o.NoDockerignore = !slices.Contains(answer, dockerignoreExtra)
 	}
 	return o, o.Validate()
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -58,7 +59,7 @@ func (f *fakePrompter) Select(message, help string, options []string, _ func(str
 		if a == "" {
 			return def, nil
 		}
-		if !contains(options, a) {
+		if !slices.Contains(options, a) {
 			f.t.Fatalf("%q: %q is not among the options %q", message, a, options)
 		}
 		return a, nil
@@ -327,8 +328,6 @@ func TestWizardHealthcheckChoices(t *testing.T) {
 }
 
 func TestPrintedCommandsQuoteJSON(t *testing.T) {
-	o := defaultOptions()
-	o.Healthcheck, o.HealthcheckCmd = "exec", `["/usr/local/bin/app","health"]`
 	if got := shellQuote(`["/usr/local/bin/app","health"]`); got != `'["/usr/local/bin/app","health"]'` {
 		t.Errorf("shell: %s", got)
 	}
