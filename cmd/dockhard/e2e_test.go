@@ -18,6 +18,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -612,7 +613,7 @@ func (img *builtImage) hardeningProblems(binary string) []string {
 			problems = append(problems, err.Error())
 			continue
 		}
-		st := info.Sys().(*syscallStat)
+		st := info.Sys().(*syscall.Stat_t)
 		if st.Uid != 0 || info.Mode().Perm()&0o022 != 0 {
 			problems = append(problems, fmt.Sprintf("/%s is owned by %d with mode %v: the user could write it", p, st.Uid, info.Mode().Perm()))
 		}
@@ -620,12 +621,18 @@ func (img *builtImage) hardeningProblems(binary string) []string {
 	return problems
 }
 
+// asUser runs a program of the image as uid:gid in a chroot of its root
+// file system, as a container runtime would.
+func (img *builtImage) asUser(ctx context.Context, uid int, argv ...string) *exec.Cmd {
+	return exec.CommandContext(ctx, "chroot", append([]string{fmt.Sprintf("--userspec=%d:%d", uid, uid), img.rootfs}, argv...)...)
+}
+
 // checkPrintsUser runs userprinter as the image's user and reads its first
 // line: it calls user.Current(), so the image must know the uid.
 func (img *builtImage) checkPrintsUser(t *testing.T, binary string, uid int) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "chroot", fmt.Sprintf("--userspec=%d:%d", uid, uid), img.rootfs, binary)
+	cmd := img.asUser(ctx, uid, binary)
 	out, _ := cmd.CombinedOutput() // killed after the timeout: it prints forever
 	first := strings.SplitN(string(out), "\n", 2)[0]
 	if !strings.HasPrefix(first, "user: ") || !strings.HasSuffix(first, fmt.Sprintf(" id: %d", uid)) {
@@ -637,7 +644,7 @@ func (img *builtImage) checkPrintsUser(t *testing.T, binary string, uid int) {
 // container would, and probes it with the image's own health probe.
 func (img *builtImage) checkServes(t *testing.T, binary string, uid int) {
 	port := "18080"
-	server := exec.Command("chroot", fmt.Sprintf("--userspec=%d:%d", uid, uid), img.rootfs, binary)
+	server := img.asUser(context.Background(), uid, binary)
 	server.Env = []string{"PORT=" + port}
 	var out bytes.Buffer
 	server.Stdout, server.Stderr = &out, &out
@@ -659,7 +666,7 @@ func (img *builtImage) checkServes(t *testing.T, binary string, uid int) {
 		t.Fatalf("the server did not answer: %q\n%s", body, out.String())
 	}
 	probe := func() int {
-		cmd := exec.Command("chroot", fmt.Sprintf("--userspec=%d:%d", uid, uid), img.rootfs, "/usr/local/bin/healthcheck", "http://127.0.0.1:"+port+"/healthz", "2s")
+		cmd := img.asUser(context.Background(), uid, "/usr/local/bin/healthcheck", "http://127.0.0.1:"+port+"/healthz", "2s")
 		err := cmd.Run()
 		if ee, ok := err.(*exec.ExitError); ok {
 			return ee.ExitCode()

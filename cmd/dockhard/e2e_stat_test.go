@@ -1,7 +1,0 @@
-//go:build linux
-
-package main
-
-import "syscall"
-
-type syscallStat = syscall.Stat_t
