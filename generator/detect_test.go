@@ -64,7 +64,7 @@ func TestDetectShapes(t *testing.T) {
 		{fixture: "vendored", module: "example.com/vendored", goVersion: "1.22.5", buildGo: "1.22.5",
 			mains: []string{"."}, cgo: true, ports: []int{}, vendored: true},
 		{fixture: "cgodep", module: "example.com/cgodep", goVersion: "1.23.0", buildGo: "1.23.0",
-			mains: []string{"."}, cgo: true, ports: []int{7070}, portWhere: "main.go:11"},
+			mains: []string{"."}, cgo: true, ports: []int{7070}, portWhere: "main.go:17"},
 		{fixture: "cgomod", module: "example.com/cgomod", goVersion: "1.23.0", buildGo: "1.23.0",
 			mains: []string{"."}, cgo: true, ports: []int{}},
 		{fixture: "toolchain", module: "example.com/toolchain", goVersion: "1.22.0", toolchain: "1.23.4", buildGo: "1.23.4",
