@@ -3,92 +3,80 @@
 package main
 
 import (
-	"archive/tar"
 	"bytes"
-	"compress/gzip"
 	"context"
-	"encoding/json"
+	"debug/elf"
 	"fmt"
 	"io"
-	"io/fs"
-	"log"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
-	"github.com/google/go-containerregistry/pkg/name"
-	"github.com/google/go-containerregistry/pkg/registry"
-	v1 "github.com/google/go-containerregistry/pkg/v1"
-	"github.com/google/go-containerregistry/pkg/v1/empty"
-	"github.com/google/go-containerregistry/pkg/v1/mutate"
-	"github.com/google/go-containerregistry/pkg/v1/remote"
-	"github.com/google/go-containerregistry/pkg/v1/tarball"
+	"github.com/dockhard/dockhard/generator"
 )
 
 // The end-to-end suite builds generated Dockerfiles with real BuildKit
 // against stand-in base images served from a registry on 127.0.0.1, then
 // runs the images the way a container runtime would. It needs root,
-// runc, busybox-static and buildkitd/buildctl v0.23.2 (see README).
+// runc, busybox-static, debootstrap and buildkitd/buildctl v0.23.2 (see
+// README; .ci/e2e installs them). The environment is in e2e_env_test.go.
 func TestEndToEnd(t *testing.T) {
 	if os.Getenv("DOCKHARD_E2E") != "1" {
-		t.Skip("end-to-end image builds skipped: run with DOCKHARD_E2E=1 (as root, with runc, busybox-static and BuildKit v0.23.2; see README)")
+		t.Skip("end-to-end image builds skipped: run with DOCKHARD_E2E=1 (as root, with runc, busybox-static, debootstrap and BuildKit v0.23.2; see README)")
 	}
 	e := startE2E(t)
-	variants := []struct {
-		example string
-		flags   []string
-		uid     int
-	}{
-		{"webserver", []string{"--builder", "chainguard", "--runtime", "distroless"}, 65532},
-		{"webserver", []string{"--builder", "chainguard", "--runtime", "alpine"}, 65532},
-		{"webserver", []string{"--builder", "golang", "--runtime", "scratch"}, 65532},
-		// apt-get installs Debian's Go; GOTOOLCHAIN fetches go.mod's.
-		{"webserver", []string{"--builder", "ubuntu", "--runtime", "distroless"}, 65532},
-		{"webserver", []string{"--builder", "chainguard", "--runtime", "chainguard"}, 65532},
-		// Every base by digest, each resolved by dockhard pin.
-		{"webserver", []string{"--builder", "chainguard", "--runtime", "alpine", "--pin", "digest"}, 65532},
-		{"userprinter", []string{"--builder", "chainguard", "--runtime", "distroless"}, 65532},
-		{"userprinter", []string{"--builder", "golang", "--runtime", "alpine"}, 65532},
-		{"userprinter", []string{"--builder", "chainguard", "--runtime", "scratch"}, 65532},
-		{"userprinter", []string{"--builder", "chainguard", "--runtime", "distroless", "--uid", "10001"}, 10001},
-	}
-	for _, v := range variants {
-		t.Run(v.example+"/"+strings.Join(v.flags, " "), func(t *testing.T) {
-			dir := e.module(t, v.example)
+	cold := os.Getenv("DOCKHARD_E2E_COLD") == "1"
+	for _, v := range e2eVariants() {
+		t.Run(v.name(), func(t *testing.T) {
+			if cold {
+				e.pruneCache(t)
+			}
+			dir := e.module(t, v.program)
 			start := time.Now()
-			img := e.build(t, dir, v.flags...)
+			img := e.build(t, dir, v.flags()...)
 			took := time.Since(start)
-			binary := "/usr/local/bin/" + v.example
-			port := ""
-			if v.example == "webserver" {
-				port = "8080/tcp"
-			}
+
+			p := e2ePrograms[v.program]
+			binary := "/usr/local/bin/" + v.program
 			user := fmt.Sprintf("%d:%d", v.uid, v.uid)
-			for _, p := range append(img.configProblems(user, []string{binary}, port), img.hardeningProblems(binary)...) {
-				t.Error(p)
+			problems := img.configProblems(user, []string{binary}, p.exposed)
+			problems = append(problems, img.hardeningProblems(binary)...)
+			problems = append(problems, img.linkProblems(binary, v.cgo)...)
+			extra, extraBytes := img.filesAdded(e.baseLayers[v.runtimeBase()], binary)
+			if len(extra) > 0 && v.runtime != "alpine" {
+				// Alpine's one RUN changes modes, which copies every file it
+				// touches into a new layer; other runtimes get the program only.
+				problems = append(problems, fmt.Sprintf("the Dockerfile adds more than the program: %v", extra))
 			}
-			if v.example == "webserver" {
-				img.checkServes(t, binary, v.uid)
-			} else {
-				img.checkPrintsUser(t, binary, v.uid)
+			for _, problem := range problems {
+				t.Error(problem)
 			}
-			if v.flags[1] == "ubuntu" {
+			if len(problems) == 0 {
+				// Only an image whose user is right is run: the runner
+				// takes the uid from the image config, as docker run does.
+				for _, problem := range img.userWriteProblems(t, "/etc/passwd", "/etc/dockhard-e2e-new", binary) {
+					t.Error(problem)
+				}
+				p.check(t, img, binary)
+			}
+			if v.builder == "ubuntu" {
 				// The packaged Go is older; GOTOOLCHAIN must have built with go.mod's.
-				if out := run1(t, "go", "version", filepath.Join(img.rootfs, binary)); !strings.Contains(out, ": go1.22.2\n") {
-					t.Errorf("the ubuntu builder did not build with go.mod's Go 1.22.2: %s", out)
+				if out := run1(t, "go", "version", filepath.Join(img.rootfs, binary)); !strings.Contains(out, ": go"+p.goVersion+"\n") {
+					t.Errorf("the ubuntu builder did not build with go.mod's Go %s: %s", p.goVersion, out)
 				}
 			}
-			runtime := v.flags[3]
-			if v.flags[len(v.flags)-1] == "digest" && !strings.Contains(img.log, "docker.io/library/alpine:3.24.1@sha256:") {
+			if v.pinDigest() && !strings.Contains(img.log, "docker.io/library/alpine:3.24.1@sha256:") {
 				t.Error("--pin digest did not pull alpine by digest")
 			}
-			t.Logf("REPORT | %s | %s | %s | %.0f s | %d | %d |", v.example, v.flags[1], strings.Join(v.flags[3:], " "), took.Seconds(), img.size, img.size-e.baseSize[runtime])
+			base := e.baseSize[v.runtimeBase()]
+			t.Logf("REPORT | %s | %s | %s | %s | %.0f s | %d | %d | %d | %d files, %d B |", v.program, v.builder, v.runtimeLabel(), cgoLabel(v.cgo),
+				took.Seconds(), img.size, img.size-base, img.fileSize(binary)+img.fileSize("/usr/local/bin/healthcheck"), len(extra), extraBytes)
 		})
 	}
 
@@ -124,6 +112,91 @@ func TestEndToEnd(t *testing.T) {
 	})
 }
 
+// e2eProgram is a module the suite builds and how to tell it works.
+type e2eProgram struct {
+	source    string // the module's directory, from this package
+	exposed   string // the port the image must expose, "" for none
+	goVersion string // go.mod's go line
+	check     func(t *testing.T, img *builtImage, binary string)
+}
+
+var e2ePrograms = map[string]e2eProgram{
+	"webserver": {"../../examples/webserver", "8080/tcp", "1.22.2", func(t *testing.T, img *builtImage, binary string) {
+		// Another port than the default, through the environment, so the
+		// suite does not clash with whatever listens on 8080.
+		img.checkServes(t, binary, "18080", []string{"PORT=18080"}, "Olá")
+	}},
+	"userprinter": {"../../examples/userprinter", "", "1.22.2", func(t *testing.T, img *builtImage, binary string) {
+		img.checkPrintsUser(t, binary)
+	}},
+	// A cgo program: it serves a number computed in C, so it only answers
+	// when the runtime has the C library it was linked against.
+	"cgodep": {"../../testdata/modules/cgodep", "7070/tcp", "1.23.0", func(t *testing.T, img *builtImage, binary string) {
+		img.checkServes(t, binary, "7070", nil, "answer from C: 42")
+	}},
+}
+
+// e2eVariant is one build of the suite.
+type e2eVariant struct {
+	program, builder, runtime string
+	cgo                       bool
+	extra                     []string // more generate flags
+	uid                       int
+}
+
+// e2eVariants is every builder × runtime pair dockhard allows, for both
+// examples without cgo and for the cgo fixture with it, as the generator
+// itself decides (a pair it starts to allow is built here at once), plus
+// a digest-pinned build and a build with another uid.
+func e2eVariants() []e2eVariant {
+	var vs []e2eVariant
+	for _, b := range generator.Builders {
+		static, _ := generator.RuntimesFor(b, false)
+		for _, r := range static {
+			for _, p := range []string{"webserver", "userprinter"} {
+				vs = append(vs, e2eVariant{program: p, builder: b, runtime: r, uid: 65532})
+			}
+		}
+		withCgo, _ := generator.RuntimesFor(b, true)
+		for _, r := range withCgo {
+			vs = append(vs, e2eVariant{program: "cgodep", builder: b, runtime: r, cgo: true, uid: 65532})
+		}
+	}
+	return append(vs,
+		e2eVariant{program: "webserver", builder: "chainguard", runtime: "alpine", extra: []string{"--pin", "digest"}, uid: 65532},
+		e2eVariant{program: "userprinter", builder: "chainguard", runtime: "distroless", extra: []string{"--uid", "10001"}, uid: 10001},
+	)
+}
+
+func (v e2eVariant) flags() []string {
+	return append([]string{"--builder", v.builder, "--runtime", v.runtime}, v.extra...)
+}
+
+func (v e2eVariant) name() string { return v.program + "/" + strings.Join(v.flags(), " ") }
+
+func (v e2eVariant) pinDigest() bool {
+	return strings.Join(v.extra, " ") == "--pin digest"
+}
+
+// runtimeBase names the runtime stand-in the image is built on.
+func (v e2eVariant) runtimeBase() string {
+	if v.cgo {
+		return v.runtime + "-cgo"
+	}
+	return v.runtime
+}
+
+func (v e2eVariant) runtimeLabel() string {
+	return strings.TrimSpace(v.runtime + " " + strings.Join(v.extra, " "))
+}
+
+func cgoLabel(cgo bool) string {
+	if cgo {
+		return "cgo"
+	}
+	return "static"
+}
+
 // stepCached reports whether the build step whose command contains cmd was
 // taken from the cache, reading buildctl's plain progress.
 func stepCached(log, cmd string) bool {
@@ -134,450 +207,6 @@ func stepCached(log, cmd string) bool {
 		}
 	}
 	return false
-}
-
-type e2eEnv struct {
-	host     string // the registry, 127.0.0.1:PORT
-	sock     string // buildkitd's socket
-	buildctl string
-	catalog  []byte
-	baseSize map[string]int64
-}
-
-func toolPath(t *testing.T, envName, name string) string {
-	if p := os.Getenv(envName); p != "" {
-		return p
-	}
-	p, err := exec.LookPath(name)
-	if err != nil {
-		t.Fatalf("%s not found (set %s or put it on PATH): a missing engine fails the suite, it is not skipped", name, envName)
-	}
-	return p
-}
-
-func startE2E(t *testing.T) *e2eEnv {
-	if os.Geteuid() != 0 {
-		t.Fatal("the end-to-end suite runs buildkitd and chroot: run it as root")
-	}
-	e := &e2eEnv{buildctl: toolPath(t, "DOCKHARD_BUILDCTL", "buildctl"), baseSize: map[string]int64{}}
-	buildkitd := toolPath(t, "DOCKHARD_BUILDKITD", "buildkitd")
-
-	srv := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
-	t.Cleanup(srv.Close)
-	e.host = strings.TrimPrefix(srv.URL, "http://")
-
-	// Stand-in base images under their real names, as the mirrors see them.
-	goroot := strings.TrimSpace(run1(t, "go", "env", "GOROOT"))
-	goBuilder := e.image(t, []v1.Layer{
-		dirLayer(t, goroot, "usr/local/go", func(rel string) bool {
-			return rel == "test" || rel == "doc" || rel == "misc" || rel == "api" || strings.HasPrefix(rel, "pkg/tool/") && strings.Contains(rel, "_race")
-		}),
-		filesLayer(t, busyboxFiles(t, "sh", "ls", "cat", "mkdir", "rm", "chmod", "echo", "env")...),
-		filesLayer(t, baseFiles(t, 0)...),
-	}, v1.Config{User: "0", Env: []string{"PATH=/usr/local/go/bin:/usr/local/bin:/usr/bin:/bin", "SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt"}})
-	distroless := e.image(t, []v1.Layer{filesLayer(t, baseFiles(t, 65532)...)}, v1.Config{User: "65532"})
-	alpineDirs := []tarFile{}
-	for _, d := range []string{"lib", "lib/apk", "sbin", "usr", "usr/bin", "usr/sbin", "usr/share", "usr/share/apk", "etc/apk", "var", "var/cache", "var/cache/apk"} {
-		alpineDirs = append(alpineDirs, tarFile{path: d, dir: true, mode: 0o755})
-	}
-	alpineDirs = append(alpineDirs, tarFile{path: "sbin/apk", mode: 0o755, data: []byte("stand-in")})
-	alpine := e.image(t, []v1.Layer{filesLayer(t, busyboxFiles(t, "sh", "echo", "chmod", "rm", "find")...), filesLayer(t, baseFiles(t, 0)...), filesLayer(t, alpineDirs...)}, v1.Config{User: "0"})
-	e.push(t, goBuilder, "cgr.dev/chainguard/go:latest")
-	e.push(t, goBuilder, "golang:1.22.2-bookworm")
-	e.push(t, ubuntuStandIn(t, e), "ubuntu:24.04")
-	e.baseSize["alpine"] = e.push(t, alpine, "alpine:3.24.1")
-	e.baseSize["distroless"] = e.push(t, distroless, "gcr.io/distroless/static-debian12:nonroot")
-	e.baseSize["chainguard"] = e.baseSize["distroless"]
-	for _, ref := range []string{"gcr.io/distroless/base-debian12:nonroot", "cgr.dev/chainguard/static:latest", "cgr.dev/chainguard/glibc-dynamic:latest"} {
-		e.push(t, distroless, ref)
-	}
-
-	// The catalog: the built-in one, pinned by dockhard pin through mirrors
-	// onto the local registry, so digests are the stand-ins' own.
-	catalog := filepath.Join(t.TempDir(), "catalog.json")
-	if r := runCmd(t, "pin", "-o", catalog,
-		"--registry-mirror", "cgr.dev="+e.host+"/cgr.dev", "--registry-mirror", "gcr.io="+e.host+"/gcr.io", "--registry-mirror", "docker.io="+e.host+"/docker.io"); r.code != 0 {
-		t.Fatalf("dockhard pin: %s%s", r.out, r.err)
-	}
-	e.catalog, _ = os.ReadFile(catalog)
-
-	cfg := filepath.Join(t.TempDir(), "buildkitd.toml")
-	os.WriteFile(cfg, []byte(fmt.Sprintf(`[registry."docker.io"]
-  mirrors = ["%[1]s/docker.io"]
-[registry."cgr.dev"]
-  mirrors = ["%[1]s/cgr.dev"]
-[registry."gcr.io"]
-  mirrors = ["%[1]s/gcr.io"]
-[registry."%[1]s"]
-  http = true
-  insecure = true
-`, e.host)), 0o644)
-	root := t.TempDir()
-	e.sock = filepath.Join(root, "buildkitd.sock")
-	daemon := exec.Command(buildkitd, "--root", filepath.Join(root, "state"), "--addr", "unix://"+e.sock, "--config", cfg,
-		"--oci-worker=true", "--containerd-worker=false", "--oci-worker-snapshotter=overlayfs")
-	var daemonLog bytes.Buffer
-	daemon.Stdout, daemon.Stderr = &daemonLog, &daemonLog
-	if err := daemon.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { daemon.Process.Kill(); daemon.Wait() })
-	for start := time.Now(); ; time.Sleep(200 * time.Millisecond) {
-		if exec.Command(e.buildctl, "--addr", "unix://"+e.sock, "debug", "workers").Run() == nil {
-			break
-		}
-		if time.Since(start) > 30*time.Second {
-			t.Fatalf("buildkitd did not start:\n%s", daemonLog.String())
-		}
-	}
-	return e
-}
-
-// ubuntuStandIn is a Debian trixie minbase (debootstrap): it answers
-// apt-get install golang-go inside the build as Ubuntu would. The root file
-// system is reused from DOCKHARD_E2E_TRIXIE when that directory exists.
-func ubuntuStandIn(t *testing.T, e *e2eEnv) v1.Image {
-	root := os.Getenv("DOCKHARD_E2E_TRIXIE")
-	if root == "" {
-		root = filepath.Join(t.TempDir(), "trixie")
-	}
-	if _, err := os.Stat(filepath.Join(root, "usr/bin/apt-get")); err != nil {
-		out, err := exec.Command("debootstrap", "--variant=minbase", "trixie", root, "http://deb.debian.org/debian").CombinedOutput()
-		if err != nil {
-			t.Fatalf("debootstrap (apt-get install debootstrap): %v\n%s", err, out)
-		}
-	}
-	ca, err := os.ReadFile("/etc/ssl/certs/ca-certificates.crt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The test network intercepts TLS: the bundle goes where no package
-	// manager rewrites it, and SSL_CERT_FILE points Go at it.
-	caLayer := filesLayer(t, tarFile{path: "etc/dockhard-e2e", dir: true, mode: 0o755}, tarFile{path: "etc/dockhard-e2e/ca.crt", mode: 0o644, data: ca})
-	skipVirtual := func(rel string) bool {
-		return strings.HasPrefix(rel, "proc/") || strings.HasPrefix(rel, "sys/") || strings.HasPrefix(rel, "dev/")
-	}
-	return e.image(t, []v1.Layer{dirLayer(t, root, ".", skipVirtual), caLayer}, v1.Config{User: "0",
-		Env: []string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "SSL_CERT_FILE=/etc/dockhard-e2e/ca.crt"}})
-}
-
-func run1(t *testing.T, name string, args ...string) string {
-	out, err := exec.Command(name, args...).Output()
-	if err != nil {
-		t.Fatalf("%s %v: %v", name, args, err)
-	}
-	return string(out)
-}
-
-// image assembles a linux/amd64 image from layers.
-func (e *e2eEnv) image(t *testing.T, layers []v1.Layer, cfg v1.Config) v1.Image {
-	img, err := mutate.AppendLayers(empty.Image, layers...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cf, _ := img.ConfigFile()
-	cf.OS, cf.Architecture, cf.Config = "linux", "amd64", cfg
-	img, err = mutate.ConfigFile(img, cf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return img
-}
-
-// push stores img as the mirror would serve ref and returns its size.
-func (e *e2eEnv) push(t *testing.T, img v1.Image, ref string) int64 {
-	real, err := name.ParseReference(ref)
-	if err != nil {
-		t.Fatal(err)
-	}
-	reg := real.Context().RegistryStr()
-	if reg == name.DefaultRegistry {
-		reg = "docker.io"
-	}
-	target, err := name.ParseReference(e.host + "/" + reg + "/" + real.Context().RepositoryStr() + ":" + real.Identifier())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := remote.Write(target, img); err != nil {
-		t.Fatalf("push %s: %v", ref, err)
-	}
-	layers, _ := img.Layers()
-	var size int64
-	for _, l := range layers {
-		s, _ := l.Size()
-		size += s
-	}
-	return size
-}
-
-type tarFile struct {
-	path string
-	mode int64
-	data []byte
-	link string // symlink target
-	dir  bool
-}
-
-func filesLayer(t *testing.T, files ...tarFile) v1.Layer {
-	var buf bytes.Buffer
-	tw := tar.NewWriter(&buf)
-	for _, f := range files {
-		h := &tar.Header{Name: f.path, Mode: f.mode, ModTime: time.Unix(0, 0)}
-		switch {
-		case f.dir:
-			h.Typeflag, h.Name = tar.TypeDir, f.path+"/"
-		case f.link != "":
-			h.Typeflag, h.Linkname = tar.TypeSymlink, f.link
-		default:
-			h.Typeflag, h.Size = tar.TypeReg, int64(len(f.data))
-		}
-		if err := tw.WriteHeader(h); err != nil {
-			t.Fatal(err)
-		}
-		tw.Write(f.data)
-	}
-	tw.Close()
-	data := buf.Bytes()
-	l, err := tarball.LayerFromOpener(func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil })
-	if err != nil {
-		t.Fatal(err)
-	}
-	return l
-}
-
-// dirLayer puts a host directory at dest, written once to a tar file.
-func dirLayer(t *testing.T, src, dest string, skip func(rel string) bool) v1.Layer {
-	path := filepath.Join(t.TempDir(), "layer.tar")
-	out, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tw := tar.NewWriter(out)
-	err = filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if rel != "." && skip(filepath.ToSlash(rel)) {
-			if d.IsDir() {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		link := ""
-		if info.Mode()&fs.ModeSymlink != 0 {
-			link, _ = os.Readlink(p)
-		}
-		h, err := tar.FileInfoHeader(info, link)
-		if err != nil {
-			return err
-		}
-		h.Name = filepath.ToSlash(filepath.Join(dest, rel))
-		if d.IsDir() {
-			h.Name += "/"
-		}
-		h.Uid, h.Gid, h.Uname, h.Gname = 0, 0, "", ""
-		if err := tw.WriteHeader(h); err != nil {
-			return err
-		}
-		if info.Mode().IsRegular() {
-			f, err := os.Open(p)
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			_, err = io.Copy(tw, f)
-			return err
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tw.Close()
-	out.Close()
-	l, err := tarball.LayerFromFile(path, tarball.WithCompressionLevel(gzip.BestSpeed))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return l
-}
-
-func busyboxFiles(t *testing.T, applets ...string) []tarFile {
-	bb, err := os.ReadFile("/bin/busybox")
-	if err != nil {
-		t.Fatalf("busybox-static is needed for the stand-ins: %v", err)
-	}
-	files := []tarFile{{path: "bin", dir: true, mode: 0o755}, {path: "bin/busybox", mode: 0o755, data: bb}}
-	for _, a := range applets {
-		files = append(files, tarFile{path: "bin/" + a, link: "/bin/busybox", mode: 0o777})
-	}
-	return files
-}
-
-// baseFiles are what every stand-in carries: accounts, the host's CA bundle
-// (the test network intercepts TLS), /tmp.
-func baseFiles(t *testing.T, uid int) []tarFile {
-	ca, err := os.ReadFile("/etc/ssl/certs/ca-certificates.crt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	passwd := "root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n"
-	group := "root:x:0:\nnobody:x:65534:\nnonroot:x:65532:\n"
-	return []tarFile{
-		{path: "etc", dir: true, mode: 0o755},
-		{path: "etc/passwd", mode: 0o644, data: []byte(passwd)},
-		{path: "etc/group", mode: 0o644, data: []byte(group)},
-		{path: "etc/ssl", dir: true, mode: 0o755},
-		{path: "etc/ssl/certs", dir: true, mode: 0o755},
-		{path: "etc/ssl/certs/ca-certificates.crt", mode: 0o644, data: ca},
-		{path: "tmp", dir: true, mode: 0o1777},
-		{path: "home", dir: true, mode: 0o755},
-		{path: "home/nonroot", dir: true, mode: 0o700},
-	}
-}
-
-// module copies an example's sources (not its generated files) and writes
-// the stand-in catalog beside them.
-func (e *e2eEnv) module(t *testing.T, example string) string {
-	dir := t.TempDir()
-	for _, f := range []string{"go.mod", "main.go"} {
-		data, err := os.ReadFile(filepath.Join("..", "..", "examples", example, f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		os.WriteFile(filepath.Join(dir, f), data, 0o644)
-	}
-	os.WriteFile(filepath.Join(dir, "catalog.json"), e.catalog, 0o644)
-	return dir
-}
-
-type builtImage struct {
-	rootfs string
-	config v1.ConfigFile
-	size   int64
-	log    string
-}
-
-// build generates the Dockerfile with flags and builds it with BuildKit;
-// nothing in dockhard's output is edited.
-func (e *e2eEnv) build(t *testing.T, dir string, flags ...string) *builtImage {
-	args := append([]string{"generate", dir, "--catalog", "catalog.json"}, flags...)
-	if r := runCmd(t, args...); r.code != 0 {
-		t.Fatalf("generate: %s", r.err)
-	}
-	return e.buildAsIs(t, dir)
-}
-
-// buildAsIs builds the Dockerfile in dir as it is.
-func (e *e2eEnv) buildAsIs(t *testing.T, dir string) *builtImage {
-	out := filepath.Join(t.TempDir(), "image.tar")
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, e.buildctl, "--addr", "unix://"+e.sock, "build", "--progress", "plain",
-		"--frontend", "dockerfile.v0", "--local", "context="+dir, "--local", "dockerfile="+dir,
-		"--output", "type=oci,dest="+out)
-	logs, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("buildctl build: %v\n%s", err, logs)
-	}
-	img := unpackOCI(t, out)
-	img.log = string(logs)
-	return img
-}
-
-// unpackOCI reads an OCI layout tar, applies its layers in order (honouring
-// whiteouts) into a root file system, and returns the image config.
-func unpackOCI(t *testing.T, path string) *builtImage {
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	blobs := map[string][]byte{}
-	tr := tar.NewReader(f)
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, _ := io.ReadAll(tr)
-		blobs[h.Name] = data
-	}
-	blob := func(digest string) []byte { return blobs["blobs/"+strings.Replace(digest, ":", "/", 1)] }
-	var index v1.IndexManifest
-	json.Unmarshal(blobs["index.json"], &index)
-	desc := index.Manifests[0]
-	var manifest v1.Manifest
-	json.Unmarshal(blob(desc.Digest.String()), &manifest)
-	if len(manifest.Layers) == 0 { // an index inside
-		var inner v1.IndexManifest
-		json.Unmarshal(blob(desc.Digest.String()), &inner)
-		json.Unmarshal(blob(inner.Manifests[0].Digest.String()), &manifest)
-	}
-	img := &builtImage{rootfs: t.TempDir()}
-	json.Unmarshal(blob(manifest.Config.Digest.String()), &img.config)
-	for _, l := range manifest.Layers {
-		img.size += l.Size
-		applyLayer(t, img.rootfs, blob(l.Digest.String()))
-	}
-	return img
-}
-
-func applyLayer(t *testing.T, root string, data []byte) {
-	zr, err := gzip.NewReader(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr := tar.NewReader(zr)
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			return
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		target := filepath.Join(root, filepath.Clean("/"+h.Name))
-		base := filepath.Base(target)
-		switch {
-		case base == ".wh..wh..opq":
-			entries, _ := os.ReadDir(filepath.Dir(target))
-			for _, e := range entries {
-				os.RemoveAll(filepath.Join(filepath.Dir(target), e.Name()))
-			}
-			continue
-		case strings.HasPrefix(base, ".wh."):
-			os.RemoveAll(filepath.Join(filepath.Dir(target), strings.TrimPrefix(base, ".wh.")))
-			continue
-		}
-		os.MkdirAll(filepath.Dir(target), 0o755)
-		switch h.Typeflag {
-		case tar.TypeDir:
-			os.MkdirAll(target, 0o755)
-			os.Chmod(target, os.FileMode(h.Mode).Perm()|os.FileMode(h.Mode)&os.ModeSticky)
-		case tar.TypeSymlink:
-			os.RemoveAll(target)
-			os.Symlink(h.Linkname, target)
-		case tar.TypeReg:
-			os.RemoveAll(target)
-			out, err := os.OpenFile(target, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, os.FileMode(h.Mode).Perm())
-			if err != nil {
-				t.Fatal(err)
-			}
-			io.Copy(out, tr)
-			out.Close()
-			os.Chmod(target, os.FileMode(h.Mode).Perm())
-		}
-		os.Lchown(target, h.Uid, h.Gid)
-	}
 }
 
 func (img *builtImage) configProblems(user string, entrypoint []string, port string) []string {
@@ -600,8 +229,8 @@ func (img *builtImage) configProblems(user string, entrypoint []string, port str
 	return p
 }
 
-// checkHardened looks at the root file system: no shell, /etc not writable
-// by the user, the binary root-owned and read-only.
+// hardeningProblems looks at the root file system: no shell, /etc and the
+// binary root-owned and not writable by others.
 func (img *builtImage) hardeningProblems(binary string) []string {
 	var problems []string
 	if _, err := os.Lstat(filepath.Join(img.rootfs, "bin/sh")); err == nil {
@@ -621,31 +250,148 @@ func (img *builtImage) hardeningProblems(binary string) []string {
 	return problems
 }
 
-// asUser runs a program of the image as uid:gid in a chroot of its root
-// file system, as a container runtime would.
-func (img *builtImage) asUser(ctx context.Context, uid int, argv ...string) *exec.Cmd {
-	return exec.CommandContext(ctx, "chroot", append([]string{fmt.Sprintf("--userspec=%d:%d", uid, uid), img.rootfs}, argv...)...)
+// linkProblems checks how the binary was linked: a cgo build must be
+// dynamically linked (else cgo was off and the variant proves nothing),
+// and its loader must be in the image; any other build must be static.
+func (img *builtImage) linkProblems(binary string, cgo bool) []string {
+	f, err := elf.Open(filepath.Join(img.rootfs, binary))
+	if err != nil {
+		return []string{err.Error()}
+	}
+	defer f.Close()
+	interp := ""
+	for _, p := range f.Progs {
+		if p.Type == elf.PT_INTERP {
+			b, _ := io.ReadAll(p.Open())
+			interp = strings.TrimRight(string(b), "\x00")
+		}
+	}
+	switch {
+	case cgo && interp == "":
+		return []string{binary + " is statically linked: the cgo build did not use cgo"}
+	case cgo:
+		if !img.exists(interp) {
+			return []string{fmt.Sprintf("%s needs the loader %s, which the image lacks", binary, interp)}
+		}
+	case interp != "":
+		return []string{fmt.Sprintf("%s is dynamically linked (%s): a static build was expected", binary, interp)}
+	}
+	return nil
+}
+
+// exists follows path's symbolic links inside the image (an absolute link
+// is relative to the image's root, not the host's).
+func (img *builtImage) exists(path string) bool {
+	for range 10 {
+		full := filepath.Join(img.rootfs, path)
+		info, err := os.Lstat(full)
+		if err != nil {
+			return false
+		}
+		if info.Mode()&os.ModeSymlink == 0 {
+			return true
+		}
+		target, _ := os.Readlink(full)
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(filepath.Dir(path), target)
+		}
+		path = target
+	}
+	return false
+}
+
+// filesAdded lists the regular files the layers after the base's first
+// baseLayers write, other than the program, its health probe, and the
+// account and CA files a runtime without them is given.
+func (img *builtImage) filesAdded(baseLayers int, binary string) (extra []string, size int64) {
+	expected := map[string]bool{binary: true, "/usr/local/bin/healthcheck": true,
+		"/etc/passwd": true, "/etc/group": true, "/etc/ssl/certs/ca-certificates.crt": true}
+	for _, layer := range img.layers[min(baseLayers, len(img.layers)):] {
+		for _, f := range layer {
+			if !expected[f.path] {
+				extra = append(extra, f.path)
+				size += f.size
+			}
+		}
+	}
+	return extra, size
+}
+
+// fileSize is the size of a file in the image, 0 when there is none.
+func (img *builtImage) fileSize(path string) int64 {
+	info, err := os.Stat(filepath.Join(img.rootfs, path))
+	if err != nil {
+		return 0
+	}
+	return info.Size()
+}
+
+// imageUser reads the config's numeric USER as a container runtime would.
+func (img *builtImage) imageUser(t *testing.T) (uid, gid int) {
+	u, g, _ := strings.Cut(img.config.Config.User, ":")
+	uid, err1 := strconv.Atoi(u)
+	gid, err2 := strconv.Atoi(g)
+	if err1 != nil || err2 != nil {
+		t.Fatalf("config User %q is not numeric UID:GID", img.config.Config.User)
+	}
+	return uid, gid
+}
+
+// asUser runs a program of the image as the image's user in a chroot of
+// its root file system, as a container runtime would.
+func (img *builtImage) asUser(t *testing.T, ctx context.Context, argv ...string) *exec.Cmd {
+	uid, gid := img.imageUser(t)
+	return exec.CommandContext(ctx, "chroot", append([]string{fmt.Sprintf("--userspec=%d:%d", uid, gid), img.rootfs}, argv...)...)
+}
+
+// userWriteProblems tries, as the image's user, to write each path. The
+// image has no shell or tools to try with, so the host's static busybox is
+// put in for the test and taken out after; that it runs at all is checked
+// first, so a failed write means the write was refused.
+func (img *builtImage) userWriteProblems(t *testing.T, paths ...string) []string {
+	bb, err := os.ReadFile("/bin/busybox")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// busybox picks its applet by its own name: it must be called busybox.
+	dir := filepath.Join(img.rootfs, ".dockhard-e2e")
+	helper := "/.dockhard-e2e/busybox"
+	os.Mkdir(dir, 0o755)
+	if err := os.WriteFile(filepath.Join(img.rootfs, helper), bb, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	if out, err := img.asUser(t, context.Background(), helper, "true").CombinedOutput(); err != nil {
+		t.Fatalf("the write check's busybox does not run in the image: %v %s", err, out)
+	}
+	var problems []string
+	for _, p := range paths {
+		if img.asUser(t, context.Background(), helper, "touch", p).Run() == nil {
+			problems = append(problems, "the image user could write "+p)
+		}
+	}
+	return problems
 }
 
 // checkPrintsUser runs userprinter as the image's user and reads its first
 // line: it calls user.Current(), so the image must know the uid.
-func (img *builtImage) checkPrintsUser(t *testing.T, binary string, uid int) {
+func (img *builtImage) checkPrintsUser(t *testing.T, binary string) {
+	uid, _ := img.imageUser(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
-	cmd := img.asUser(ctx, uid, binary)
-	out, _ := cmd.CombinedOutput() // killed after the timeout: it prints forever
+	out, _ := img.asUser(t, ctx, binary).CombinedOutput() // killed after the timeout: it prints forever
 	first := strings.SplitN(string(out), "\n", 2)[0]
 	if !strings.HasPrefix(first, "user: ") || !strings.HasSuffix(first, fmt.Sprintf(" id: %d", uid)) {
 		t.Errorf("userprinter printed %q, want user: <name> id: %d", first, uid)
 	}
 }
 
-// checkServes runs the server as the image's user in a chroot, as a
-// container would, and probes it with the image's own health probe.
-func (img *builtImage) checkServes(t *testing.T, binary string, uid int) {
-	port := "18080"
-	server := img.asUser(context.Background(), uid, binary)
-	server.Env = []string{"PORT=" + port}
+// checkServes runs a server as the image's user in a chroot, as a
+// container would, requires want in its answer on port, and probes it with
+// the image's own health probe while it is up and after it stopped.
+func (img *builtImage) checkServes(t *testing.T, binary, port string, env []string, want string) {
+	server := img.asUser(t, context.Background(), binary)
+	server.Env = env
 	var out bytes.Buffer
 	server.Stdout, server.Stderr = &out, &out
 	if err := server.Start(); err != nil {
@@ -662,14 +408,16 @@ func (img *builtImage) checkServes(t *testing.T, binary string, uid int) {
 			break
 		}
 	}
-	if !strings.Contains(body, "Olá") {
-		t.Fatalf("the server did not answer: %q\n%s", body, out.String())
+	if !strings.Contains(body, want) {
+		t.Fatalf("the server answered %q, want %q\n%s", body, want, out.String())
 	}
 	probe := func() int {
-		cmd := img.asUser(context.Background(), uid, "/usr/local/bin/healthcheck", "http://127.0.0.1:"+port+"/healthz", "2s")
-		err := cmd.Run()
+		err := img.asUser(t, context.Background(), "/usr/local/bin/healthcheck", "http://127.0.0.1:"+port+"/healthz", "2s").Run()
 		if ee, ok := err.(*exec.ExitError); ok {
 			return ee.ExitCode()
+		}
+		if err != nil {
+			t.Fatalf("the probe did not start: %v", err)
 		}
 		return 0
 	}

@@ -1,0 +1,617 @@
+//go:build linux
+
+package main
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"io/fs"
+	"log"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/registry"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/empty"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/tarball"
+)
+
+// The end-to-end suite's environment: a registry on 127.0.0.1 serving
+// stand-in base images under their real names, buildkitd with registry
+// mirrors onto it, and the OCI unpacking that turns a built image into a
+// root file system to run.
+
+type e2eEnv struct {
+	host       string // the registry, 127.0.0.1:PORT
+	sock       string // buildkitd's socket
+	buildctl   string
+	catalog    []byte
+	baseSize   map[string]int64 // runtime (or runtime-cgo) → stand-in size
+	baseLayers map[string]int   // runtime (or runtime-cgo) → its layer count
+}
+
+type builtImage struct {
+	rootfs string
+	config v1.ConfigFile
+	size   int64
+	layers [][]layerFile // the regular files each layer writes
+	log    string
+}
+
+type layerFile struct {
+	path string
+	size int64
+}
+
+func toolPath(t *testing.T, envName, name string) string {
+	if p := os.Getenv(envName); p != "" {
+		return p
+	}
+	p, err := exec.LookPath(name)
+	if err != nil {
+		t.Fatalf("%s not found (set %s or put it on PATH): a missing engine fails the suite, it is not skipped", name, envName)
+	}
+	return p
+}
+
+func run1(t *testing.T, name string, args ...string) string {
+	out, err := exec.Command(name, args...).Output()
+	if err != nil {
+		t.Fatalf("%s %v: %v", name, args, err)
+	}
+	return string(out)
+}
+
+func startE2E(t *testing.T) *e2eEnv {
+	if os.Geteuid() != 0 {
+		t.Fatal("the end-to-end suite runs buildkitd and chroot: run it as root")
+	}
+	e := &e2eEnv{buildctl: toolPath(t, "DOCKHARD_BUILDCTL", "buildctl"), baseSize: map[string]int64{}, baseLayers: map[string]int{}}
+	buildkitd := toolPath(t, "DOCKHARD_BUILDKITD", "buildkitd")
+
+	srv := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
+	t.Cleanup(srv.Close)
+	e.host = strings.TrimPrefix(srv.URL, "http://")
+	e.pushStandIns(t)
+
+	// The catalog: the built-in one, pinned by dockhard pin through mirrors
+	// onto the local registry, so digests are the stand-ins' own.
+	catalog := filepath.Join(t.TempDir(), "catalog.json")
+	if r := runCmd(t, "pin", "-o", catalog,
+		"--registry-mirror", "cgr.dev="+e.host+"/cgr.dev", "--registry-mirror", "gcr.io="+e.host+"/gcr.io", "--registry-mirror", "docker.io="+e.host+"/docker.io"); r.code != 0 {
+		t.Fatalf("dockhard pin: %s%s", r.out, r.err)
+	}
+	e.catalog, _ = os.ReadFile(catalog)
+
+	cfg := filepath.Join(t.TempDir(), "buildkitd.toml")
+	os.WriteFile(cfg, []byte(fmt.Sprintf(`[registry."docker.io"]
+  mirrors = ["%[1]s/docker.io"]
+[registry."cgr.dev"]
+  mirrors = ["%[1]s/cgr.dev"]
+[registry."gcr.io"]
+  mirrors = ["%[1]s/gcr.io"]
+[registry."%[1]s"]
+  http = true
+  insecure = true
+`, e.host)), 0o644)
+	root := t.TempDir()
+	e.sock = filepath.Join(root, "buildkitd.sock")
+	daemon := exec.Command(buildkitd, "--root", filepath.Join(root, "state"), "--addr", "unix://"+e.sock, "--config", cfg,
+		"--oci-worker=true", "--containerd-worker=false", "--oci-worker-snapshotter=overlayfs")
+	var daemonLog bytes.Buffer
+	daemon.Stdout, daemon.Stderr = &daemonLog, &daemonLog
+	if err := daemon.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { daemon.Process.Kill(); daemon.Wait() })
+	for start := time.Now(); ; time.Sleep(200 * time.Millisecond) {
+		if exec.Command(e.buildctl, "--addr", "unix://"+e.sock, "debug", "workers").Run() == nil {
+			break
+		}
+		if time.Since(start) > 30*time.Second {
+			t.Fatalf("buildkitd did not start:\n%s", daemonLog.String())
+		}
+	}
+	return e
+}
+
+// pushStandIns builds a stand-in for every image in the catalog from what
+// the machine has and pushes it under its real name:
+//
+//   - Go builders (cgr.dev/chainguard/go, golang:*-bookworm): a Debian
+//     root file system with gcc and libc6-dev, plus the machine's Go. The
+//     Chainguard one is trixie (a glibc newer than Debian 12's, as
+//     Wolfi's is), the golang one bookworm (Debian 12, as upstream's);
+//   - ubuntu: a Debian trixie minbase that answers apt-get install;
+//   - distroless/Chainguard static: accounts, the CA bundle, /tmp;
+//     their cgo flavours add the glibc of the matching builder;
+//   - alpine: busybox with the directories apk owns.
+func (e *e2eEnv) pushStandIns(t *testing.T) {
+	// What the real Go images have beyond a minimal Debian: a C toolchain
+	// for cgo and the CA bundle (the scratch runtime copies it).
+	goImage := []string{"ca-certificates", "gcc", "libc6-dev"}
+	roots := debianRoots(t, map[string]debianRoot{
+		"trixie":      {"trixie", nil},
+		"trixie-go":   {"trixie", goImage},
+		"bookworm-go": {"bookworm", goImage},
+	})
+	ca, err := os.ReadFile("/etc/ssl/certs/ca-certificates.crt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The test network intercepts TLS: the bundle goes where no package
+	// manager rewrites it, and SSL_CERT_FILE points Go at it.
+	caLayer := filesLayer(t, tarFile{path: "etc/dockhard-e2e", dir: true, mode: 0o755}, tarFile{path: "etc/dockhard-e2e/ca.crt", mode: 0o644, data: ca})
+	debianEnv := []string{"PATH=/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "SSL_CERT_FILE=/etc/dockhard-e2e/ca.crt"}
+	goroot := strings.TrimSpace(run1(t, "go", "env", "GOROOT"))
+	goLayer := dirLayer(t, goroot, "usr/local/go", func(rel string) bool {
+		return rel == "test" || rel == "doc" || rel == "misc" || rel == "api" || strings.HasPrefix(rel, "pkg/tool/") && strings.Contains(rel, "_race")
+	})
+	goBuilder := func(root string) v1.Image {
+		return e.image(t, []v1.Layer{debianLayer(t, root), goLayer, caLayer}, v1.Config{User: "0", Env: debianEnv})
+	}
+	e.push(t, goBuilder(roots["trixie-go"]), "cgr.dev/chainguard/go:latest")
+	bookwormGo := goBuilder(roots["bookworm-go"])
+	for _, p := range e2ePrograms {
+		e.push(t, bookwormGo, "golang:"+p.goVersion+"-bookworm")
+	}
+	e.push(t, e.image(t, []v1.Layer{debianLayer(t, roots["trixie"]), caLayer}, v1.Config{User: "0", Env: debianEnv}), "ubuntu:24.04")
+
+	static := filesLayer(t, baseFiles(t)...)
+	distroless := e.image(t, []v1.Layer{static}, v1.Config{User: "65532"})
+	e.pushRuntime(t, "distroless", distroless, "gcr.io/distroless/static-debian12:nonroot")
+	e.pushRuntime(t, "chainguard", distroless, "cgr.dev/chainguard/static:latest")
+	e.pushRuntime(t, "distroless-cgo", e.image(t, []v1.Layer{static, glibcLayer(t, roots["bookworm-go"])}, v1.Config{User: "65532"}),
+		"gcr.io/distroless/base-debian12:nonroot")
+	e.pushRuntime(t, "chainguard-cgo", e.image(t, []v1.Layer{static, glibcLayer(t, roots["trixie-go"])}, v1.Config{User: "65532"}),
+		"cgr.dev/chainguard/glibc-dynamic:latest")
+
+	alpineDirs := []tarFile{}
+	for _, d := range []string{"lib", "lib/apk", "sbin", "usr", "usr/bin", "usr/sbin", "usr/share", "usr/share/apk", "etc/apk", "var", "var/cache", "var/cache/apk"} {
+		alpineDirs = append(alpineDirs, tarFile{path: d, dir: true, mode: 0o755})
+	}
+	// A file in /lib stands for musl and the other libraries, so the
+	// measurement shows what the hardening RUN copies into its layer.
+	alpineDirs = append(alpineDirs, tarFile{path: "sbin/apk", mode: 0o755, data: []byte("stand-in")},
+		tarFile{path: "lib/stand-in.so", mode: 0o755, data: []byte("stand-in")})
+	alpine := e.image(t, []v1.Layer{filesLayer(t, busyboxFiles(t, "sh", "echo", "chmod", "rm", "find")...), static, filesLayer(t, alpineDirs...)}, v1.Config{User: "0"})
+	e.pushRuntime(t, "alpine", alpine, "alpine:3.24.1")
+}
+
+// debianRoot is a Debian minbase root file system to debootstrap.
+type debianRoot struct {
+	suite   string
+	include []string // packages beyond minbase
+}
+
+// debianRoots makes (or reuses) each root file system, debootstrapped side
+// by side. They are kept under DOCKHARD_E2E_CACHE when it is set, so later
+// runs skip the minute each one takes; a root is made anew when what it
+// was made with changed.
+func debianRoots(t *testing.T, want map[string]debianRoot) map[string]string {
+	cache := os.Getenv("DOCKHARD_E2E_CACHE")
+	if cache == "" {
+		cache = t.TempDir()
+	}
+	roots := map[string]string{}
+	errs := make(chan error, len(want))
+	var wg sync.WaitGroup
+	for name, r := range want {
+		root := filepath.Join(cache, name)
+		roots[name] = root
+		args := []string{"--variant=minbase"}
+		if len(r.include) > 0 {
+			args = append(args, "--include="+strings.Join(r.include, ","))
+		}
+		args = append(args, r.suite)
+		made := filepath.Join(root, debianRootMarker)
+		if was, err := os.ReadFile(made); err == nil && string(was) == strings.Join(args, " ") {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			os.RemoveAll(root) // a run cut short, or another package list
+			out, err := exec.Command("debootstrap", append(args, root, "http://deb.debian.org/debian")...).CombinedOutput()
+			if err != nil {
+				errs <- fmt.Errorf("debootstrap %s (apt-get install debootstrap): %v\n%s", name, err, out)
+				return
+			}
+			errs <- os.WriteFile(made, []byte(strings.Join(args, " ")), 0o644)
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return roots
+}
+
+// debianRootMarker records, in a finished root, how it was made.
+const debianRootMarker = ".dockhard-e2e-made-with"
+
+// debianLayer is a debootstrapped root as one layer, without the kernel's
+// file systems, the downloaded packages and the documentation.
+func debianLayer(t *testing.T, root string) v1.Layer {
+	return dirLayer(t, root, ".", func(rel string) bool {
+		for _, dir := range []string{"proc", "sys", "dev", "usr/share/doc", "usr/share/man", "usr/share/locale"} {
+			if rel == dir {
+				return true
+			}
+		}
+		return rel == debianRootMarker || strings.HasPrefix(rel, "var/cache/apt/archives/") && strings.HasSuffix(rel, ".deb")
+	})
+}
+
+// glibcLayer is the C library a cgo program needs at run time, taken from
+// a Debian root, laid out as Debian and distroless lay it out.
+func glibcLayer(t *testing.T, root string) v1.Layer {
+	const dir = "usr/lib/x86_64-linux-gnu"
+	files := []tarFile{
+		{path: "usr", dir: true, mode: 0o755}, {path: "usr/lib", dir: true, mode: 0o755}, {path: dir, dir: true, mode: 0o755},
+		{path: "lib", link: "usr/lib"}, {path: "lib64", dir: true, mode: 0o755},
+		{path: "lib64/ld-linux-x86-64.so.2", link: "/" + dir + "/ld-linux-x86-64.so.2"},
+	}
+	for _, lib := range []string{"ld-linux-x86-64.so.2", "libc.so.6", "libm.so.6", "libpthread.so.0", "libdl.so.2", "librt.so.1", "libresolv.so.2", "libnss_files.so.2", "libnss_dns.so.2"} {
+		data, err := os.ReadFile(filepath.Join(root, dir, lib))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, tarFile{path: dir + "/" + lib, mode: 0o755, data: data})
+	}
+	return filesLayer(t, files...)
+}
+
+// image assembles a linux/amd64 image from layers.
+func (e *e2eEnv) image(t *testing.T, layers []v1.Layer, cfg v1.Config) v1.Image {
+	img, err := mutate.AppendLayers(empty.Image, layers...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cf, _ := img.ConfigFile()
+	cf.OS, cf.Architecture, cf.Config = "linux", "amd64", cfg
+	img, err = mutate.ConfigFile(img, cf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
+// pushRuntime pushes a runtime stand-in and remembers its size and layer
+// count, to tell what a Dockerfile adds on top of it.
+func (e *e2eEnv) pushRuntime(t *testing.T, runtime string, img v1.Image, ref string) {
+	e.baseSize[runtime] = e.push(t, img, ref)
+	layers, _ := img.Layers()
+	e.baseLayers[runtime] = len(layers)
+}
+
+// push stores img as the mirror would serve ref and returns its size.
+func (e *e2eEnv) push(t *testing.T, img v1.Image, ref string) int64 {
+	real, err := name.ParseReference(ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := real.Context().RegistryStr()
+	if reg == name.DefaultRegistry {
+		reg = "docker.io"
+	}
+	target, err := name.ParseReference(e.host + "/" + reg + "/" + real.Context().RepositoryStr() + ":" + real.Identifier())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := remote.Write(target, img); err != nil {
+		t.Fatalf("push %s: %v", ref, err)
+	}
+	layers, _ := img.Layers()
+	var size int64
+	for _, l := range layers {
+		s, _ := l.Size()
+		size += s
+	}
+	return size
+}
+
+type tarFile struct {
+	path string
+	mode int64
+	data []byte
+	link string // symlink target
+	dir  bool
+}
+
+func filesLayer(t *testing.T, files ...tarFile) v1.Layer {
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	for _, f := range files {
+		h := &tar.Header{Name: f.path, Mode: f.mode, ModTime: time.Unix(0, 0)}
+		switch {
+		case f.dir:
+			h.Typeflag, h.Name = tar.TypeDir, f.path+"/"
+		case f.link != "":
+			h.Typeflag, h.Linkname, h.Mode = tar.TypeSymlink, f.link, 0o777
+		default:
+			h.Typeflag, h.Size = tar.TypeReg, int64(len(f.data))
+		}
+		if err := tw.WriteHeader(h); err != nil {
+			t.Fatal(err)
+		}
+		tw.Write(f.data)
+	}
+	tw.Close()
+	data := buf.Bytes()
+	l, err := tarball.LayerFromOpener(func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+// dirLayer puts a host directory at dest, written once to a tar file.
+func dirLayer(t *testing.T, src, dest string, skip func(rel string) bool) v1.Layer {
+	path := filepath.Join(t.TempDir(), "layer.tar")
+	out, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tw := tar.NewWriter(out)
+	err = filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if rel != "." && skip(filepath.ToSlash(rel)) {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		link := ""
+		if info.Mode()&fs.ModeSymlink != 0 {
+			link, _ = os.Readlink(p)
+		}
+		h, err := tar.FileInfoHeader(info, link)
+		if err != nil {
+			return err
+		}
+		h.Name = filepath.ToSlash(filepath.Join(dest, rel))
+		if d.IsDir() {
+			h.Name += "/"
+		}
+		h.Uid, h.Gid, h.Uname, h.Gname = 0, 0, "", ""
+		if err := tw.WriteHeader(h); err != nil {
+			return err
+		}
+		if info.Mode().IsRegular() {
+			f, err := os.Open(p)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			_, err = io.Copy(tw, f)
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tw.Close()
+	out.Close()
+	l, err := tarball.LayerFromFile(path, tarball.WithCompressionLevel(gzip.BestSpeed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+func busyboxFiles(t *testing.T, applets ...string) []tarFile {
+	bb, err := os.ReadFile("/bin/busybox")
+	if err != nil {
+		t.Fatalf("busybox-static is needed for the stand-ins: %v", err)
+	}
+	files := []tarFile{{path: "bin", dir: true, mode: 0o755}, {path: "bin/busybox", mode: 0o755, data: bb}}
+	for _, a := range applets {
+		files = append(files, tarFile{path: "bin/" + a, link: "/bin/busybox"})
+	}
+	return files
+}
+
+// baseFiles are what the distroless-like stand-ins carry: accounts, the
+// host's CA bundle (the test network intercepts TLS), /tmp.
+func baseFiles(t *testing.T) []tarFile {
+	ca, err := os.ReadFile("/etc/ssl/certs/ca-certificates.crt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	passwd := "root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n"
+	group := "root:x:0:\nnobody:x:65534:\nnonroot:x:65532:\n"
+	return []tarFile{
+		{path: "etc", dir: true, mode: 0o755},
+		{path: "etc/passwd", mode: 0o644, data: []byte(passwd)},
+		{path: "etc/group", mode: 0o644, data: []byte(group)},
+		{path: "etc/ssl", dir: true, mode: 0o755},
+		{path: "etc/ssl/certs", dir: true, mode: 0o755},
+		{path: "etc/ssl/certs/ca-certificates.crt", mode: 0o644, data: ca},
+		{path: "tmp", dir: true, mode: 0o1777},
+		{path: "home", dir: true, mode: 0o755},
+		{path: "home/nonroot", dir: true, mode: 0o700},
+	}
+}
+
+// module copies a program's sources (not its generated files) and writes
+// the stand-in catalog beside them.
+func (e *e2eEnv) module(t *testing.T, program string) string {
+	src := e2ePrograms[program].source
+	dir := t.TempDir()
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dir, rel), 0o755)
+		}
+		if !strings.HasSuffix(rel, ".go") && rel != "go.mod" && rel != "go.sum" {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, rel), data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "catalog.json"), e.catalog, 0o644)
+	return dir
+}
+
+// pruneCache empties BuildKit's cache, so the next build is timed cold.
+func (e *e2eEnv) pruneCache(t *testing.T) {
+	if out, err := exec.Command(e.buildctl, "--addr", "unix://"+e.sock, "prune", "--all").CombinedOutput(); err != nil {
+		t.Fatalf("buildctl prune: %v\n%s", err, out)
+	}
+}
+
+// build generates the Dockerfile with flags and builds it with BuildKit;
+// nothing in dockhard's output is edited.
+func (e *e2eEnv) build(t *testing.T, dir string, flags ...string) *builtImage {
+	args := append([]string{"generate", dir, "--catalog", "catalog.json"}, flags...)
+	if r := runCmd(t, args...); r.code != 0 {
+		t.Fatalf("generate: %s", r.err)
+	}
+	return e.buildAsIs(t, dir)
+}
+
+// buildAsIs builds the Dockerfile in dir as it is.
+func (e *e2eEnv) buildAsIs(t *testing.T, dir string) *builtImage {
+	out := filepath.Join(t.TempDir(), "image.tar")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, e.buildctl, "--addr", "unix://"+e.sock, "build", "--progress", "plain",
+		"--frontend", "dockerfile.v0", "--local", "context="+dir, "--local", "dockerfile="+dir,
+		"--output", "type=oci,dest="+out)
+	logs, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("buildctl build: %v\n%s", err, logs)
+	}
+	img := unpackOCI(t, out)
+	img.log = string(logs)
+	return img
+}
+
+// unpackOCI reads an OCI layout tar, applies its layers in order (honouring
+// whiteouts) into a root file system, and returns the image config.
+func unpackOCI(t *testing.T, path string) *builtImage {
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	blobs := map[string][]byte{}
+	tr := tar.NewReader(f)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, _ := io.ReadAll(tr)
+		blobs[h.Name] = data
+	}
+	blob := func(digest string) []byte { return blobs["blobs/"+strings.Replace(digest, ":", "/", 1)] }
+	var index v1.IndexManifest
+	json.Unmarshal(blobs["index.json"], &index)
+	desc := index.Manifests[0]
+	var manifest v1.Manifest
+	json.Unmarshal(blob(desc.Digest.String()), &manifest)
+	if len(manifest.Layers) == 0 { // an index inside
+		var inner v1.IndexManifest
+		json.Unmarshal(blob(desc.Digest.String()), &inner)
+		json.Unmarshal(blob(inner.Manifests[0].Digest.String()), &manifest)
+	}
+	img := &builtImage{rootfs: t.TempDir()}
+	json.Unmarshal(blob(manifest.Config.Digest.String()), &img.config)
+	for _, l := range manifest.Layers {
+		img.size += l.Size
+		img.layers = append(img.layers, applyLayer(t, img.rootfs, blob(l.Digest.String())))
+	}
+	return img
+}
+
+// applyLayer unpacks a layer onto root and returns the regular files it
+// wrote.
+func applyLayer(t *testing.T, root string, data []byte) []layerFile {
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := tar.NewReader(zr)
+	var files []layerFile
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			return files
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		target := filepath.Join(root, filepath.Clean("/"+h.Name))
+		base := filepath.Base(target)
+		switch {
+		case base == ".wh..wh..opq":
+			entries, _ := os.ReadDir(filepath.Dir(target))
+			for _, e := range entries {
+				os.RemoveAll(filepath.Join(filepath.Dir(target), e.Name()))
+			}
+			continue
+		case strings.HasPrefix(base, ".wh."):
+			os.RemoveAll(filepath.Join(filepath.Dir(target), strings.TrimPrefix(base, ".wh.")))
+			continue
+		}
+		os.MkdirAll(filepath.Dir(target), 0o755)
+		switch h.Typeflag {
+		case tar.TypeDir:
+			os.MkdirAll(target, 0o755)
+			os.Chmod(target, os.FileMode(h.Mode).Perm()|os.FileMode(h.Mode)&os.ModeSticky)
+		case tar.TypeSymlink:
+			os.RemoveAll(target)
+			os.Symlink(h.Linkname, target)
+		case tar.TypeReg:
+			os.RemoveAll(target)
+			out, err := os.OpenFile(target, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, os.FileMode(h.Mode).Perm())
+			if err != nil {
+				t.Fatal(err)
+			}
+			io.Copy(out, tr)
+			out.Close()
+			os.Chmod(target, os.FileMode(h.Mode).Perm())
+			files = append(files, layerFile{"/" + strings.TrimPrefix(filepath.Clean("/"+h.Name), "/"), h.Size})
+		}
+		os.Lchown(target, h.Uid, h.Gid)
+	}
+}
