@@ -36,12 +36,18 @@ import (
 // root file system to run.
 
 type e2eEnv struct {
-	host       string // the registry, 127.0.0.1:PORT
-	sock       string // buildkitd's socket
-	buildctl   string
-	catalog    []byte
-	baseSize   map[string]int64 // runtime (or runtime-cgo) → stand-in size
-	baseLayers map[string]int   // runtime (or runtime-cgo) → its layer count
+	host     string // the registry, 127.0.0.1:PORT
+	sock     string // buildkitd's socket
+	buildctl string
+	catalog  []byte
+	bases    map[string]runtimeBase // by runtime ("distroless", "chainguard-cgo", …)
+}
+
+// runtimeBase is what a runtime stand-in weighs, to tell what a Dockerfile
+// adds on top of it.
+type runtimeBase struct {
+	size   int64 // compressed layers
+	layers int
 }
 
 type builtImage struct {
@@ -80,7 +86,7 @@ func startE2E(t *testing.T) *e2eEnv {
 	if os.Geteuid() != 0 {
 		t.Fatal("the end-to-end suite runs buildkitd and chroot: run it as root")
 	}
-	e := &e2eEnv{buildctl: toolPath(t, "DOCKHARD_BUILDCTL", "buildctl"), baseSize: map[string]int64{}, baseLayers: map[string]int{}}
+	e := &e2eEnv{buildctl: toolPath(t, "DOCKHARD_BUILDCTL", "buildctl"), bases: map[string]runtimeBase{}}
 	buildkitd := toolPath(t, "DOCKHARD_BUILDKITD", "buildkitd")
 
 	srv := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
@@ -295,11 +301,10 @@ func (e *e2eEnv) image(t *testing.T, layers []v1.Layer, cfg v1.Config) v1.Image 
 }
 
 // pushRuntime pushes a runtime stand-in and remembers its size and layer
-// count, to tell what a Dockerfile adds on top of it.
+// count.
 func (e *e2eEnv) pushRuntime(t *testing.T, runtime string, img v1.Image, ref string) {
-	e.baseSize[runtime] = e.push(t, img, ref)
 	layers, _ := img.Layers()
-	e.baseLayers[runtime] = len(layers)
+	e.bases[runtime] = runtimeBase{size: e.push(t, img, ref), layers: len(layers)}
 }
 
 // push stores img as the mirror would serve ref and returns its size.

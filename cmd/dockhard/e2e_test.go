@@ -48,7 +48,8 @@ func TestEndToEnd(t *testing.T) {
 			problems := img.configProblems(user, []string{binary}, p.exposed)
 			problems = append(problems, img.hardeningProblems(binary)...)
 			problems = append(problems, img.linkProblems(binary, v.cgo)...)
-			extra, extraBytes := img.filesAdded(e.baseLayers[v.runtimeBase()], binary)
+			base := e.bases[v.baseName()]
+			extra, extraBytes := img.filesAdded(base.layers, binary)
 			for _, f := range extra {
 				// Alpine's one RUN changes modes, which copies every file it
 				// touches into a new layer; other runtimes get the program only.
@@ -76,9 +77,8 @@ func TestEndToEnd(t *testing.T) {
 			if v.pinDigest() && !strings.Contains(img.log, "docker.io/library/alpine:3.24.1@sha256:") {
 				t.Error("--pin digest did not pull alpine by digest")
 			}
-			base := e.baseSize[v.runtimeBase()]
 			t.Logf("REPORT | %s | %s | %s | %s | %.0f s | %d | %d | %d | %d files, %d B |", v.program, v.builder, v.runtimeLabel(), cgoLabel(v.cgo),
-				took.Seconds(), img.size, img.size-base, img.fileSize(binary)+img.fileSize("/usr/local/bin/healthcheck"), len(extra), extraBytes)
+				took.Seconds(), img.size, img.size-base.size, img.fileSize(binary)+img.fileSize("/usr/local/bin/healthcheck"), len(extra), extraBytes)
 		})
 	}
 
@@ -117,7 +117,7 @@ func TestEndToEnd(t *testing.T) {
 			return img.linkProblems(binary, false)
 		}},
 		{"a file more than the program", "USER 65532:65532\n", "COPY go.mod /app/go.mod\nUSER 65532:65532\n", func(t *testing.T, img *builtImage) []string {
-			extra, _ := img.filesAdded(e.baseLayers["distroless"], binary)
+			extra, _ := img.filesAdded(e.bases["distroless"].layers, binary)
 			return extra
 		}},
 	}
@@ -209,8 +209,8 @@ func (v e2eVariant) pinDigest() bool {
 	return strings.Join(v.extra, " ") == "--pin digest"
 }
 
-// runtimeBase names the runtime stand-in the image is built on.
-func (v e2eVariant) runtimeBase() string {
+// baseName names the runtime stand-in the image is built on.
+func (v e2eVariant) baseName() string {
 	if v.cgo {
 		return v.runtime + "-cgo"
 	}
