@@ -467,28 +467,10 @@ func baseFiles(t *testing.T) []tarFile {
 // module copies a program's sources (not its generated files) and writes
 // the stand-in catalog beside them.
 func (e *e2eEnv) module(t *testing.T, program string) string {
-	src := e2ePrograms[program].source
 	dir := t.TempDir()
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dir, rel), 0o755)
-		}
-		if !strings.HasSuffix(rel, ".go") && rel != "go.mod" && rel != "go.sum" {
-			return nil
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dir, rel), data, 0o644)
+	copyTree(t, e2ePrograms[program].source, dir, func(rel string) bool {
+		return strings.HasSuffix(rel, ".go") || rel == "go.mod" || rel == "go.sum"
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	os.WriteFile(filepath.Join(dir, "catalog.json"), e.catalog, 0o644)
 	return dir
 }

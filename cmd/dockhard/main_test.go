@@ -32,8 +32,15 @@ func runCmd(t *testing.T, args ...string) result {
 func copyFixture(t *testing.T, name string) string {
 	t.Helper()
 	t.Setenv("GOWORK", "off")
-	src := filepath.Join("..", "..", "testdata", "modules", name)
 	dst := t.TempDir()
+	copyTree(t, filepath.Join("..", "..", "testdata", "modules", name), dst, func(string) bool { return true })
+	return dst
+}
+
+// copyTree copies the files under src for which keep(rel) is true, and
+// every directory, into dst.
+func copyTree(t *testing.T, src, dst string, keep func(rel string) bool) {
+	t.Helper()
 	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -42,6 +49,9 @@ func copyFixture(t *testing.T, name string) string {
 		target := filepath.Join(dst, rel)
 		if d.IsDir() {
 			return os.MkdirAll(target, 0o755)
+		}
+		if !keep(rel) {
+			return nil
 		}
 		data, err := os.ReadFile(p)
 		if err != nil {
@@ -52,7 +62,6 @@ func copyFixture(t *testing.T, name string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return dst
 }
 
 // snapshot records every path under root with its content hash, mode and
