@@ -219,7 +219,8 @@ func TestGoGenerate(t *testing.T) {
 // TestGoToolDirective wires dockhard into a module the way the README says,
 // with a Go 1.24 tool directive and `//go:generate go tool dockhard …`. The
 // module reaches this tree through a go.work, as an unpublished version
-// must, and nothing is fetched (GOPROXY=off).
+// must, nothing is fetched (GOPROXY=off) and nothing is verified online: the
+// repository's go.work.sum comes along.
 func TestGoToolDirective(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds dockhard through the go command")
@@ -236,9 +237,16 @@ func TestGoToolDirective(t *testing.T) {
 	// The same genproto pin as the repository's go.work: a workspace does
 	// not prune the module graph (see go.work).
 	os.WriteFile(filepath.Join(root, "go.work"), []byte("go 1.24.0\n\nuse (\n\t./app\n\t"+repo+"\n)\n\nreplace google.golang.org/genproto => google.golang.org/genproto v0.0.0-20240903143218-8af14fe29dc1\n"), 0o644)
+	// The workspace's sums: without them the go command asks the checksum
+	// database, which a machine that never verified these versions (and
+	// CI, which cannot reach it) fails on.
+	os.WriteFile(filepath.Join(root, "go.work.sum"), []byte(readFile(t, filepath.Join(repo, "go.work.sum"))), 0o644)
 	cmd := exec.Command("go", "generate", "./...")
 	cmd.Dir = app
-	cmd.Env = append(os.Environ(), "GOPROXY=off", "GOWORK=", "GOFLAGS=")
+	// A checksum database nobody answers at: a sum missing from the
+	// workspace fails here on every machine, not only on ones that cannot
+	// reach the real one.
+	cmd.Env = append(os.Environ(), "GOPROXY=off", "GOWORK=", "GOFLAGS=", "GOSUMDB=sum.golang.org http://127.0.0.1:9")
 	out, err := cmd.CombinedOutput()
 	if err != nil || string(out) != "wrote Dockerfile\nwrote .dockerignore\n" {
 		t.Fatalf("go generate: %v\n%s", err, out)
