@@ -10,11 +10,16 @@ import (
 
 func fixture(name string) string { return filepath.Join("..", "testdata", "modules", name) }
 
+// fixtureModCache is a module cache holding the fixtures' dependencies.
+var fixtureModCache, _ = filepath.Abs(filepath.Join("..", "testdata", "modcache"))
+
 // detectFixture detects a fixture module with the repository's own go.work
-// out of the way (GOWORK=off), as a user's module would be.
+// out of the way (GOWORK=off), as a user's module would be, and the
+// fixture module cache in place of the machine's.
 func detectFixture(t *testing.T, name string) *Facts {
 	t.Helper()
 	t.Setenv("GOWORK", "off")
+	t.Setenv("GOMODCACHE", fixtureModCache)
 	f, err := Detect(fixture(name))
 	if err != nil {
 		t.Fatalf("Detect(%s): %v", name, err)
@@ -65,8 +70,10 @@ func TestDetectShapes(t *testing.T) {
 			mains: []string{"."}, cgo: true, ports: []int{}, vendored: true},
 		{fixture: "cgodep", module: "example.com/cgodep", goVersion: "1.23.0", buildGo: "1.23.0",
 			mains: []string{"."}, cgo: true, ports: []int{7070}, portWhere: "main.go:17"},
+		// go.mod requires go-sqlite3 but nothing imports it: a require
+		// alone never decides.
 		{fixture: "cgomod", module: "example.com/cgomod", goVersion: "1.23.0", buildGo: "1.23.0",
-			mains: []string{"."}, cgo: true, ports: []int{}},
+			mains: []string{"."}, cgo: false, ports: []int{}},
 		{fixture: "toolchain", module: "example.com/toolchain", goVersion: "1.22.0", toolchain: "1.23.4", buildGo: "1.23.4",
 			mains: []string{"."}, ports: []int{}},
 		{fixture: "nogo", module: "example.com/nogo", buildGo: "1.16",
@@ -138,7 +145,6 @@ func TestDetectCgoEvidence(t *testing.T) {
 	tests := map[string]string{
 		"cgodep":   `internal/clib/clib.go:4: import "C"`,
 		"vendored": "vendor/github.com/acme/store/store.go: imports github.com/mattn/go-sqlite3 (needs cgo)",
-		"cgomod":   "go.mod: requires github.com/mattn/go-sqlite3 (needs cgo; imported through a dependency)",
 	}
 	for name, want := range tests {
 		f := detectFixture(t, name)
@@ -151,6 +157,98 @@ func TestDetectCgoEvidence(t *testing.T) {
 		if got != want {
 			t.Errorf("%s: evidence %q, want %q", name, got, want)
 		}
+	}
+}
+
+// cgoFacts is one main's cgo answer in a comparable form: each evidence
+// as "chain: what".
+func cgoFacts(m MainPackage) []string {
+	out := []string{}
+	for _, e := range m.CgoEvidence {
+		s := strings.Join(e.Chain, " → ") + ": "
+		if e.File != "" {
+			s += e.File
+			if e.Line > 0 {
+				s += ":" + itoa(e.Line)
+			}
+			s += ": "
+		}
+		out = append(out, s+e.What)
+	}
+	return out
+}
+
+func TestDetectCgoExact(t *testing.T) {
+	tests := []struct {
+		fixture, main string
+		evidence      []string // empty: no cgo
+		unresolved    []string
+	}{
+		// Two mains, one go.mod requiring go-sqlite3: only the main that
+		// imports it (through its own package) needs cgo.
+		{"cgotwomains", "cmd/api", []string{"cmd/api → internal/store → github.com/mattn/go-sqlite3: internal/store/store.go: imports github.com/mattn/go-sqlite3 (needs cgo)"}, nil},
+		{"cgotwomains", "cmd/worker", nil, nil},
+		// A cgo library no list knows, seen in the module cache (its path
+		// has capitals: the cache escapes them).
+		{"cgocache", "cmd/usbtool", []string{`cmd/usbtool → internal/device → github.com/Acme/USB: import "C" in usb.go:7`}, nil},
+		// The fork that go.mod's replace selects has cgo in a _linux.go
+		// file of an internal package; the original has none.
+		{"cgocache", "cmd/sniff", []string{`cmd/sniff → github.com/acme/pcap/capture → github.com/acme/pcap/internal/handle: import "C" in handle_linux.go:5`}, nil},
+		// import "C" only in a _darwin.go file and an ignored file.
+		{"cgocache", "cmd/plain", nil, nil},
+		// Not in the module cache: judged by the known list, and said so.
+		{"cgocache", "cmd/offline", nil, []string{"github.com/acme/absent"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.fixture+"/"+tt.main, func(t *testing.T) {
+			f := detectFixture(t, tt.fixture)
+			m, ok := f.Main(tt.main)
+			if !ok {
+				t.Fatalf("no main %s in %q", tt.main, mainDirs(f.Mains))
+			}
+			want := tt.evidence
+			if want == nil {
+				want = []string{}
+			}
+			if got := cgoFacts(m); !reflect.DeepEqual(got, want) {
+				t.Errorf("cgo evidence = %q, want %q", got, want)
+			}
+			if m.Cgo != (len(want) > 0) {
+				t.Errorf("cgo = %v, want %v", m.Cgo, len(want) > 0)
+			}
+			wantUnresolved := tt.unresolved
+			if wantUnresolved == nil {
+				wantUnresolved = []string{}
+			}
+			if !reflect.DeepEqual(m.UnresolvedModules, wantUnresolved) {
+				t.Errorf("unresolved = %q, want %q", m.UnresolvedModules, wantUnresolved)
+			}
+		})
+	}
+}
+
+func TestDetectCgoWithoutModuleCache(t *testing.T) {
+	// With an empty module cache the known list still decides, and the
+	// evidence and the notes say how to get an exact answer.
+	t.Setenv("GOWORK", "off")
+	t.Setenv("GOMODCACHE", t.TempDir())
+	f, err := Detect(fixture("cgotwomains"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	api, _ := f.Main("cmd/api")
+	want := []string{"cmd/api → internal/store → github.com/mattn/go-sqlite3: internal/store/store.go: imports github.com/mattn/go-sqlite3 (needs cgo); github.com/mattn/go-sqlite3 not in the module cache"}
+	if got := cgoFacts(api); !reflect.DeepEqual(got, want) {
+		t.Errorf("api evidence = %q, want %q", got, want)
+	}
+	if worker, _ := f.Main("cmd/worker"); worker.Cgo {
+		t.Errorf("worker marked cgo: %q", cgoFacts(worker))
+	}
+	if !reflect.DeepEqual(f.UnresolvedModules, []string{"github.com/mattn/go-sqlite3"}) {
+		t.Errorf("unresolved modules = %q", f.UnresolvedModules)
+	}
+	if notes := strings.Join(f.Notes, "\n"); !strings.Contains(notes, "run `go mod download` for an exact answer") {
+		t.Errorf("notes %q give no hint", notes)
 	}
 }
 

@@ -31,6 +31,10 @@ type Facts struct {
 	// EmbedPatterns are //go:embed patterns, relative to the module root:
 	// .dockerignore must never exclude them.
 	EmbedPatterns []string `json:"embedPatterns"`
+	// UnresolvedModules are modules a main imports whose source is not on
+	// disk (not in the module cache: `go mod download` fetches them); what
+	// they import was judged by the known cgo list only.
+	UnresolvedModules []string `json:"unresolvedModules"`
 	// Notes are remarks for people (for example a missing go line).
 	Notes []string `json:"notes"`
 }
@@ -59,6 +63,9 @@ type MainPackage struct {
 	// Cgo is true when the package needs cgo; CgoEvidence says why.
 	Cgo         bool       `json:"cgo"`
 	CgoEvidence []Evidence `json:"cgoEvidence"`
+	// UnresolvedModules are the modules this main reaches whose source is
+	// not on disk, so cgo below them is judged by the known list only.
+	UnresolvedModules []string `json:"unresolvedModules"`
 	// Ports are the listen ports found in the package and the module
 	// packages it imports, sorted, each with its evidence.
 	Ports []Port `json:"ports"`
@@ -77,6 +84,10 @@ type Evidence struct {
 	File string `json:"file,omitempty"`
 	Line int    `json:"line,omitempty"`
 	What string `json:"what"`
+	// Chain is the import chain from the main package to the package the
+	// evidence is about (cgo): module directories for the module's own
+	// packages, import paths for the others.
+	Chain []string `json:"chain,omitempty"`
 }
 
 // BrokenPackage is a directory that cannot build as one package.

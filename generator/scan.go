@@ -175,8 +175,11 @@ func mergeFile(pkgs map[string]*sourcePackage, r scannedFile) {
 // fileScanner is one worker's reusable state.
 type fileScanner struct {
 	ctxt build.Context
-	data []byte
-	buf  []byte
+	// importsOnly skips listen addresses: set for dependencies, whose
+	// defaults are not this program's ports.
+	importsOnly bool
+	data        []byte
+	buf         []byte
 }
 
 func newFileScanner() *fileScanner {
@@ -237,7 +240,7 @@ func (s *fileScanner) scan(data []byte, abs, rel, dir string) (scannedFile, erro
 		out.embeds = embedPatterns(data, dir)
 	}
 	for _, h := range portHints {
-		if bytes.Contains(data, h) {
+		if !s.importsOnly && bytes.Contains(data, h) {
 			out.ports = findPorts(rel, data)
 			break
 		}

@@ -103,6 +103,12 @@ func printMains(w io.Writer, title string, mains []generator.MainPackage) {
 }
 
 func evidence(e generator.Evidence) string {
+	if len(e.Chain) > 0 {
+		// The import chain first, then where in it the decision was made.
+		c := e
+		c.Chain = nil
+		return strings.Join(e.Chain, " → ") + " (" + evidence(c) + ")"
+	}
 	switch {
 	case e.File != "" && e.Line > 0:
 		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.What)
