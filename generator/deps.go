@@ -216,7 +216,6 @@ func scanPackageDir(s *fileScanner, absDir, label string) *sourcePackage {
 		s.buf = data[:cap(data)]
 		r, err := s.scan(data, filepath.Join(absDir, name), path.Join(label, name), label)
 		if err == nil && r.pkg != "" {
-			r.ports = nil // a dependency's defaults are not this program's ports
 			mergeFile(pkgs, r)
 		}
 	}

@@ -77,6 +77,7 @@ func Detect(dir string) (*Facts, error) {
 	}
 	f.NestedModules = nested
 	d := &detector{root: abs, facts: f, pkgs: pkgs, vendor: map[string]*sourcePackage{}, deps: newDepResolver(abs, f, siblings)}
+	d.traceValues()
 
 	embeds := map[string]bool{}
 	for _, dirName := range sortedPkgDirs(pkgs) {
@@ -105,6 +106,17 @@ func Detect(dir string) (*Facts, error) {
 	}
 	if f.Mains == nil {
 		f.Mains = []MainPackage{}
+	}
+	for _, m := range f.Mains {
+		name := "./" + m.Dir
+		if m.Dir == "." {
+			name = "."
+		}
+		for _, p := range m.Ports {
+			if p.Loopback {
+				f.Notes = append(f.Notes, fmt.Sprintf("%s listens on port %d on loopback by default (%s:%d): nothing outside the container reaches it; start the container with the program's address flag or variable set to listen on all interfaces", name, p.Number, p.Evidence.File, p.Evidence.Line))
+			}
+		}
 	}
 	f.UnresolvedModules = d.deps.missingModules()
 	if len(f.UnresolvedModules) > 0 {
@@ -187,11 +199,12 @@ func chain(walk []reached, i int) []string {
 // built for the target, or is on the known list. Ports are the module's
 // own packages' only.
 func (d *detector) mainPackage(dir string) MainPackage {
-	m := MainPackage{Dir: dir, CgoEvidence: []Evidence{}, Ports: []Port{}}
+	m := MainPackage{Dir: dir, CgoEvidence: []Evidence{}, Ports: []Port{}, HealthRoutes: []HealthRoute{}}
 	seen := map[string]bool{}
 	walk := []reached{{sp: d.pkgs[dir], label: dir, parent: -1}}
 	seen[d.importPathOf(dir)] = true
 	var ports []Port
+	var routes []HealthRoute
 	missing := map[string]bool{}
 	for i := 0; i < len(walk); i++ {
 		sp := walk[i].sp
@@ -209,6 +222,7 @@ func (d *detector) mainPackage(dir string) MainPackage {
 		}
 		if d.isLocalLabel(walk[i].label) {
 			ports = append(ports, sp.ports...)
+			routes = append(routes, sp.routes...)
 		}
 		for _, imp := range sortedKeys(sp.imports) {
 			if isStd(imp) || seen[imp] {
@@ -240,6 +254,7 @@ func (d *detector) mainPackage(dir string) MainPackage {
 	}
 	m.Cgo = len(m.CgoEvidence) > 0
 	m.Ports = dedupePorts(ports)
+	m.HealthRoutes = sortRoutes(routes)
 	m.UnresolvedModules = sortedKeys(missing)
 	return m
 }
@@ -266,6 +281,70 @@ func (d *detector) importPathOf(dir string) string {
 func (d *detector) isLocalLabel(label string) bool {
 	_, ok := d.pkgs[label]
 	return ok
+}
+
+// traceValues finds the ports and health routes of every module package
+// that has files parsed in full, tracing values across the module's
+// packages.
+func (d *detector) traceValues() {
+	for _, sp := range d.pkgs {
+		if len(sp.files) > 0 {
+			sp.syntax = newPkgSyntax(sp.files)
+		}
+	}
+	t := &tracer{pkgOf: d.importedPackage}
+	for _, sp := range d.pkgs {
+		if sp.syntax != nil {
+			found := t.findInPackage(sp.syntax)
+			sp.ports, sp.routes = found.ports, found.routes
+		}
+	}
+}
+
+// importedPackage returns the syntax of the module package that file pf
+// imports under name, or nil.
+func (d *detector) importedPackage(pf *parsedFile, name string) *pkgSyntax {
+	for _, is := range pf.ast.Imports {
+		p, err := strconv.Unquote(is.Path.Value)
+		if err != nil {
+			continue
+		}
+		ld, ok := d.localDir(p)
+		if !ok {
+			continue
+		}
+		sp := d.pkgs[ld]
+		if sp == nil || sp.syntax == nil {
+			continue
+		}
+		if (is.Name != nil && is.Name.Name == name) || (is.Name == nil && sp.names[name]) {
+			return sp.syntax
+		}
+	}
+	return nil
+}
+
+// sortRoutes orders health routes by preference (healthPaths), then by
+// file and line, one per path.
+func sortRoutes(routes []HealthRoute) []HealthRoute {
+	rank := func(p string) int { return slices.Index(healthPaths, p) }
+	sort.SliceStable(routes, func(i, j int) bool {
+		a, b := routes[i], routes[j]
+		if a.Path != b.Path {
+			return rank(a.Path) < rank(b.Path)
+		}
+		if a.Evidence.File != b.Evidence.File {
+			return a.Evidence.File < b.Evidence.File
+		}
+		return a.Evidence.Line < b.Evidence.Line
+	})
+	out := []HealthRoute{}
+	for _, r := range routes {
+		if len(out) == 0 || out[len(out)-1].Path != r.Path {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // dedupePorts keeps the first evidence for each port number, sorted by

@@ -321,3 +321,94 @@ func TestDetectErrors(t *testing.T) {
 		})
 	}
 }
+
+// portFacts renders ports as "number file:line" with " loopback" when set.
+func portFacts(ps []Port) []string {
+	out := []string{}
+	for _, p := range ps {
+		s := itoa(p.Number) + " " + p.Evidence.File + ":" + itoa(p.Evidence.Line)
+		if p.Loopback {
+			s += " loopback"
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func routeFacts(rs []HealthRoute) []string {
+	out := []string{}
+	for _, r := range rs {
+		out = append(out, r.Path+" "+r.Evidence.File+":"+itoa(r.Evidence.Line))
+	}
+	return out
+}
+
+// TestDetectPortShapes holds one fixture per way real services build a
+// listen address; each lists exactly the ports, where each number is
+// written, and the health routes.
+func TestDetectPortShapes(t *testing.T) {
+	tests := []struct {
+		fixture string
+		ports   []string
+		routes  []string
+	}{
+		{"portenvhelper", []string{"80 main.go:11"}, []string{"/healthz main.go:12"}},
+		{"portconst", []string{"8080 main.go:10"}, []string{"/health main.go:14"}},
+		{"portsprintf", []string{"9000 main.go:9"}, []string{"/readyz main.go:14"}},
+		{"portjoinhost", []string{"8000 main.go:17", "9443 main.go:12"}, []string{}},
+		// The flag is in a non-main package; db-addr, net.Dial and
+		// http.Get are addresses it dials.
+		{"portcobra", []string{"8081 internal/cli/serve.go:29"}, []string{}},
+		// A listen URL passed to another package; the peer URL is dialled.
+		{"portlistenurl", []string{"2379 main.go:10 loopback"}, []string{}},
+		{"portgrpc", []string{"9090 main.go:12 loopback", "50051 main.go:14"}, []string{}},
+		{"rootmain", []string{"8080 main.go:11"}, []string{}},
+		{"envport", []string{"3000 main.go:10"}, []string{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.fixture, func(t *testing.T) {
+			f := detectFixture(t, tt.fixture)
+			m := f.Mains[0]
+			if got := portFacts(m.Ports); !reflect.DeepEqual(got, tt.ports) {
+				t.Errorf("ports = %q, want %q", got, tt.ports)
+			}
+			if got := routeFacts(m.HealthRoutes); !reflect.DeepEqual(got, tt.routes) {
+				t.Errorf("health routes = %q, want %q", got, tt.routes)
+			}
+			for _, p := range m.Ports {
+				if len(p.Trace) == 0 || p.Trace[len(p.Trace)-1].Line != p.Evidence.Line {
+					t.Errorf("port %d: trace %v does not end at its evidence", p.Number, p.Trace)
+				}
+			}
+		})
+	}
+}
+
+func TestDetectPortTrace(t *testing.T) {
+	// Each step of the value's way: the listen call, the variable, the
+	// helper call, the helper's return of its parameter, the literal.
+	f := detectFixture(t, "portenvhelper")
+	var got []string
+	for _, e := range f.Mains[0].Ports[0].Trace {
+		got = append(got, e.File+":"+itoa(e.Line)+": "+e.What)
+	}
+	want := []string{
+		`main.go:13: http.ListenAndServe(":" + port)`,
+		`main.go:13: ":"`,
+		`main.go:11: port = getEnv("APP_PORT", "80")`,
+		`main.go:11: getEnv("APP_PORT", "80")`,
+		`env.go:9: return fallback`,
+		`main.go:11: "80"`,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("trace:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestDetectLoopbackNote(t *testing.T) {
+	f := detectFixture(t, "portlistenurl")
+	want := ". listens on port 2379 on loopback by default (main.go:10)"
+	if notes := strings.Join(f.Notes, "\n"); !strings.Contains(notes, want) {
+		t.Errorf("notes %q do not contain %q", notes, want)
+	}
+}

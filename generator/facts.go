@@ -69,12 +69,31 @@ type MainPackage struct {
 	// Ports are the listen ports found in the package and the module
 	// packages it imports, sorted, each with its evidence.
 	Ports []Port `json:"ports"`
+	// HealthRoutes are the health routes (/healthz, /health, /livez,
+	// /readyz, /ping) the package and the module packages it imports
+	// register, in order of preference; --healthcheck auto probes the
+	// first.
+	HealthRoutes []HealthRoute `json:"healthRoutes"`
+}
+
+// HealthRoute is one registered health route.
+type HealthRoute struct {
+	Path     string   `json:"path"`
+	Evidence Evidence `json:"evidence"`
 }
 
 // Port is one detected listen port.
 type Port struct {
-	Number   int      `json:"number"`
+	Number int `json:"number"`
+	// Evidence is where the number is written.
 	Evidence Evidence `json:"evidence"`
+	// Loopback is true when the program binds the port to loopback by
+	// default (127.0.0.1, localhost, ::1): nothing outside the container
+	// reaches it until the program is told another address.
+	Loopback bool `json:"loopback"`
+	// Trace is how the value reaches the listen call: the call first,
+	// then each variable, const, flag or helper, the literal last.
+	Trace []Evidence `json:"trace,omitempty"`
 }
 
 // Evidence points at what made detection decide something.

@@ -2,6 +2,7 @@ package generator
 
 import (
 	"bytes"
+	"go/ast"
 	"go/build"
 	"go/parser"
 	"go/token"
@@ -26,8 +27,14 @@ type sourcePackage struct {
 	names   map[string]bool // package clauses seen (without _test)
 	imports map[string]bool
 	cgo     []Evidence // files with import "C"
-	ports   []Port
-	embeds  []string // //go:embed patterns relative to the module root
+	// files are the package's files parsed in full (those that may listen
+	// or hold a value a listen address is built from); ports and routes
+	// are traced from them once the whole module is scanned.
+	files  []*parsedFile
+	syntax *pkgSyntax
+	ports  []Port
+	routes []HealthRoute
+	embeds []string // //go:embed patterns relative to the module root
 	// first is the package's first file by name: where evidence about the
 	// package as a whole points.
 	first string
@@ -41,7 +48,7 @@ type scannedFile struct {
 	pkg     string
 	imports []string
 	cgoLine int
-	ports   []Port
+	syntax  *parsedFile
 	embeds  []string
 }
 
@@ -168,7 +175,9 @@ func mergeFile(pkgs map[string]*sourcePackage, r scannedFile) {
 	if r.cgoLine > 0 {
 		sp.cgo = append(sp.cgo, Evidence{File: r.rel, Line: r.cgoLine, What: `import "C"`})
 	}
-	sp.ports = append(sp.ports, r.ports...)
+	if r.syntax != nil {
+		sp.files = append(sp.files, r.syntax)
+	}
 	sp.embeds = append(sp.embeds, r.embeds...)
 }
 
@@ -196,8 +205,14 @@ func newFileScanner() *fileScanner {
 }
 
 // portHints are the words a file must contain before it is parsed in full
-// for listen addresses; most files contain none and cost only a scan.
-var portHints = [][]byte{[]byte("Listen"), []byte("Serve"), []byte("Getenv"), []byte("LookupEnv"), []byte("Addr"), []byte("flag."), []byte(".Run(")}
+// for listen addresses, the values they are built from (consts, env
+// helpers, flags) and health routes; most files contain none and cost only
+// a scan.
+var portHints = [][]byte{
+	[]byte("Listen"), []byte("Serve"), []byte("Getenv"), []byte("LookupEnv"), []byte("Addr"), []byte("addr"),
+	[]byte("Port"), []byte("PORT"), []byte("flag."), []byte("Flags()"), []byte(".Run("), []byte(".Start("),
+	[]byte("/health"), []byte("/livez"), []byte("/readyz"), []byte("/ping"),
+}
 
 // scan reads one file's content: its build constraints, package clause,
 // imports, //go:embed lines and, when it may listen, its listen addresses.
@@ -215,12 +230,29 @@ func (s *fileScanner) scan(data []byte, abs, rel, dir string) (scannedFile, erro
 			return scannedFile{}, nil
 		}
 	}
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, rel, data, parser.ImportsOnly)
-	if err != nil {
-		return scannedFile{}, nil
+	var full *parsedFile
+	if !s.importsOnly {
+		for _, h := range portHints {
+			if bytes.Contains(data, h) {
+				full = parseFull(rel, data)
+				break
+			}
+		}
 	}
-	out := scannedFile{dir: dir, rel: rel, pkg: f.Name.Name}
+	var (
+		fset *token.FileSet
+		f    *ast.File
+	)
+	if full != nil {
+		fset, f = full.fset, full.ast
+	} else {
+		fset = token.NewFileSet()
+		var err error
+		if f, err = parser.ParseFile(fset, rel, data, parser.ImportsOnly); err != nil {
+			return scannedFile{}, nil
+		}
+	}
+	out := scannedFile{dir: dir, rel: rel, pkg: f.Name.Name, syntax: full}
 	usesEmbed := false
 	for _, is := range f.Imports {
 		p, err := strconv.Unquote(is.Path.Value)
@@ -238,12 +270,6 @@ func (s *fileScanner) scan(data []byte, abs, rel, dir string) (scannedFile, erro
 	}
 	if usesEmbed {
 		out.embeds = embedPatterns(data, dir)
-	}
-	for _, h := range portHints {
-		if !s.importsOnly && bytes.Contains(data, h) {
-			out.ports = findPorts(rel, data)
-			break
-		}
 	}
 	return out, nil
 }

@@ -97,7 +97,14 @@ func printMains(w io.Writer, title string, mains []generator.MainPackage) {
 			fmt.Fprintln(w, "    ports none found (no EXPOSE)")
 		}
 		for _, p := range mp.Ports {
-			fmt.Fprintf(w, "    port  %d  %s\n", p.Number, evidence(p.Evidence))
+			loopback := ""
+			if p.Loopback {
+				loopback = " (loopback by default)"
+			}
+			fmt.Fprintf(w, "    port  %d%s  %s\n", p.Number, loopback, evidence(p.Evidence))
+		}
+		for _, r := range mp.HealthRoutes {
+			fmt.Fprintf(w, "    health %s  %s\n", r.Path, evidence(r.Evidence))
 		}
 	}
 }

@@ -1,0 +1,3 @@
+module example.com/portjoinhost
+
+go 1.22
