@@ -217,7 +217,7 @@ func NewPlan(f *Facts, o *Options, cat *Catalog) (*Plan, error) {
 	if p.Labels, err = labelsFor(f.Module.Path, p.Binary); err != nil {
 		return nil, err
 	}
-	if err := planHealthcheck(p, o); err != nil {
+	if err := planHealthcheck(p, o, main.HealthRoutes); err != nil {
 		return nil, err
 	}
 
@@ -258,13 +258,24 @@ func NewPlan(f *Facts, o *Options, cat *Catalog) (*Plan, error) {
 const probePath = "/usr/local/bin/healthcheck"
 
 // planHealthcheck decides the HEALTHCHECK: dockhard's probe for http and tcp
-// (the image has no shell, curl or wget), the program's own for exec.
-func planHealthcheck(p *Plan, o *Options) error {
+// (the image has no shell, curl or wget), the program's own for exec. auto
+// probes http only where the program registers a health route (or
+// --healthcheck-path names one): a service without one would be unhealthy
+// forever, so it gets tcp.
+func planHealthcheck(p *Plan, o *Options, routes []HealthRoute) error {
 	mode := o.Healthcheck
+	healthPath := o.HealthcheckPath
+	if healthPath == "" && len(routes) > 0 {
+		healthPath = routes[0].Path
+	}
 	if mode == "" || mode == "auto" {
-		mode = "none"
-		if len(p.Ports) > 0 {
+		switch {
+		case len(p.Ports) == 0:
+			mode = "none"
+		case healthPath != "":
 			mode = "http"
+		default:
+			mode = "tcp"
 		}
 	}
 	if (mode == "http" || mode == "tcp") && len(p.Ports) == 0 {
@@ -276,7 +287,7 @@ func planHealthcheck(p *Plan, o *Options) error {
 	case "none":
 		return nil
 	case "http":
-		argv = []string{probePath, "http://127.0.0.1:" + strconv.Itoa(p.Ports[0]) + orDefault(o.HealthcheckPath, DefaultHealthcheckPath), timeout}
+		argv = []string{probePath, "http://127.0.0.1:" + strconv.Itoa(p.Ports[0]) + orDefault(healthPath, DefaultHealthcheckPath), timeout}
 	case "tcp":
 		argv = []string{probePath, "tcp://127.0.0.1:" + strconv.Itoa(p.Ports[0]), timeout}
 	case "exec":
