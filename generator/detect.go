@@ -58,9 +58,7 @@ func Detect(dir string) (*Facts, error) {
 	if err := readGoMod(abs, f); err != nil {
 		return nil, err
 	}
-	if _, err := os.Stat(filepath.Join(abs, "vendor", "modules.txt")); err == nil {
-		f.Vendored = true
-	}
+	decideVendor(abs, f)
 	if _, err := os.Stat(filepath.Join(abs, "go.sum")); err == nil {
 		f.HasGoSum = true
 	}

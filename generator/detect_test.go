@@ -412,3 +412,32 @@ func TestDetectLoopbackNote(t *testing.T) {
 		t.Errorf("notes %q do not contain %q", notes, want)
 	}
 }
+
+func TestDetectVendorMode(t *testing.T) {
+	tests := []struct {
+		fixture  string
+		goflags  string
+		vendored bool
+		problems []string
+	}{
+		{"vendored", "", true, []string{}},
+		{"vendorold", "", false, []string{"go.mod says go 1.13: before 1.14 the go command ignores vendor/"}},
+		{"vendorstale", "", false, []string{
+			"github.com/acme/loadgen is required at v1.4.0 in go.mod but vendored at v1.2.0",
+			"github.com/acme/old is marked explicit in vendor/modules.txt but not required in go.mod",
+			"github.com/acme/report@v0.2.0 is required in go.mod but not vendored",
+		}},
+		{"vendored", "-mod=mod", false, []string{"GOFLAGS sets -mod=mod"}},
+		{"vendorold", "-trimpath -mod=vendor", true, []string{}},
+		{"rootmain", "", false, []string{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.fixture+tt.goflags, func(t *testing.T) {
+			t.Setenv("GOFLAGS", tt.goflags)
+			f := detectFixture(t, tt.fixture)
+			if f.Vendored != tt.vendored || !reflect.DeepEqual(f.VendorProblems, tt.problems) {
+				t.Errorf("vendored = %v, problems %q; want %v, %q", f.Vendored, f.VendorProblems, tt.vendored, tt.problems)
+			}
+		})
+	}
+}

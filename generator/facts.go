@@ -18,9 +18,17 @@ type Facts struct {
 	// NestedModules are directories below Dir that hold their own go.mod and
 	// so are not part of this module.
 	NestedModules []string `json:"nestedModules"`
-	// Vendored is true when vendor/modules.txt exists: builds use it and
-	// skip the download step.
+	// Vendored is true when the go command would build in vendor mode:
+	// -mod=vendor in GOFLAGS, or a go line of 1.14 or later and a
+	// vendor/modules.txt consistent with go.mod. Builds then use vendor/
+	// and skip the download step.
 	Vendored bool `json:"vendored"`
+	// VendorDir is true when vendor/modules.txt exists.
+	VendorDir bool `json:"vendorDir"`
+	// VendorProblems say why a vendor/ directory is not used (out of date
+	// with go.mod, a go line before 1.14, -mod in GOFLAGS); the build then
+	// runs in module mode (-mod=mod) with a download step.
+	VendorProblems []string `json:"vendorProblems"`
 	// Workspace is set when a go.work file governs Dir.
 	Workspace *Workspace `json:"workspace,omitempty"`
 	// LocalReplaces are `replace` directives whose target is a directory.

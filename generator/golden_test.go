@@ -124,6 +124,9 @@ func TestVariants(t *testing.T) {
 			barExpect{builder: "chainguard", runtime: "scratch", goVersion: "1.23.1", uid: 10001, ports: []string{"9000"}, health: "tcp"}},
 		{"vendored", "vendored", Options{},
 			barExpect{builder: "chainguard", runtime: "chainguard", cgo: true, goVersion: "1.22.5", vendored: true}},
+		// vendor/ out of date with go.mod: module mode, a download step.
+		{"vendor-stale", "vendorstale", Options{},
+			barExpect{builder: "chainguard", runtime: "distroless", goVersion: "1.22"}},
 		{"article2-context", "article2/src", Options{Context: ".."},
 			barExpect{builder: "chainguard", runtime: "distroless", goVersion: "1.22.2", ports: []string{"8080"}, health: "tcp"}},
 		{"replace-context", "replace/app", Options{Context: ".."},

@@ -33,8 +33,11 @@ type Plan struct {
 	WorkDir   string
 	DepCopies []CopyStep
 	Vendored  bool
-	GoWorkOff bool
-	CGO       bool
+	// IgnoreVendor builds with -mod=mod: vendor/ exists but the go command
+	// would reject it or not use it (Facts.VendorProblems).
+	IgnoreVendor bool
+	GoWorkOff    bool
+	CGO          bool
 	// Package is the main package argument of go build, "./cmd/server".
 	Package string
 	Binary  string
@@ -181,6 +184,7 @@ func NewPlan(f *Facts, o *Options, cat *Catalog) (*Plan, error) {
 		return nil, err
 	}
 	p.Vendored = f.Vendored
+	p.IgnoreVendor = f.VendorDir && !f.Vendored
 
 	p.Package = "./" + main.Dir
 	if main.Dir == "." {

@@ -55,7 +55,14 @@ func printFacts(w io.Writer, f *generator.Facts) {
 		fmt.Fprintf(w, "toolchain   go%s\n", m.Toolchain)
 	}
 	fmt.Fprintf(w, "builds with Go %s\n", m.BuildGo)
-	fmt.Fprintf(w, "vendor      %s\n", yesNo(f.Vendored, "yes (vendor/modules.txt: no download step)", "no"))
+	switch {
+	case f.Vendored:
+		fmt.Fprintln(w, "vendor      yes (vendor/modules.txt matches go.mod: no download step)")
+	case f.VendorDir:
+		fmt.Fprintf(w, "vendor      not used: %s; builds in module mode (-mod=mod) with a download step\n", strings.Join(f.VendorProblems, "; "))
+	default:
+		fmt.Fprintln(w, "vendor      no")
+	}
 	if ws := f.Workspace; ws != nil {
 		need := "not needed: the build sets GOWORK=off"
 		if ws.Needed {
