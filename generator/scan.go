@@ -57,14 +57,14 @@ type scannedFile struct {
 // "." or "_", and nested modules, which it reports.
 //
 // Directories are scanned in parallel, one at a time per worker: a worker
-// lists a directory once, queues its subdirectories and opens its files
+// lists a directory once, queues its subdirectories, opens its files
 // relative to the open directory, so the kernel resolves one name per file
-// rather than the whole path. Results are merged in path order, so the
-// output does not depend on scheduling.
+// rather than the whole path, and merges them into the directory's package
+// in name order, so the output does not depend on scheduling.
 func scanTree(root string) (map[string]*sourcePackage, []string, error) {
 	var (
 		mu       sync.Mutex
-		files    []scannedFile
+		pkgs     = map[string]*sourcePackage{}
 		nested   []string
 		firstErr error
 		wg       sync.WaitGroup
@@ -79,6 +79,17 @@ func scanTree(root string) (map[string]*sourcePackage, []string, error) {
 		s := pool.Get().(*fileScanner)
 		defer pool.Put(s)
 		found, subdirs, isNested, err := s.scanDir(root, rel)
+		var sp *sourcePackage
+		if err == nil && !isNested {
+			sort.Slice(found, func(i, j int) bool { return found[i].rel < found[j].rel })
+			dirPkgs := map[string]*sourcePackage{}
+			for _, f := range found {
+				if f.pkg != "" { // "" is a file excluded by build constraints
+					mergeFile(dirPkgs, f)
+				}
+			}
+			sp = dirPkgs[rel]
+		}
 		mu.Lock()
 		defer mu.Unlock()
 		switch {
@@ -91,7 +102,9 @@ func scanTree(root string) (map[string]*sourcePackage, []string, error) {
 			nested = append(nested, rel)
 			return
 		}
-		files = append(files, found...)
+		if sp != nil {
+			pkgs[rel] = sp
+		}
 		for _, sub := range subdirs {
 			wg.Add(1)
 			go visit(sub)
@@ -104,13 +117,6 @@ func scanTree(root string) (map[string]*sourcePackage, []string, error) {
 		return nil, nil, firstErr
 	}
 	sort.Strings(nested)
-	sort.Slice(files, func(i, j int) bool { return files[i].rel < files[j].rel })
-	pkgs := map[string]*sourcePackage{}
-	for _, f := range files {
-		if f.pkg != "" { // "" is a file excluded by build constraints
-			mergeFile(pkgs, f)
-		}
-	}
 	return pkgs, nested, nil
 }
 
@@ -248,7 +254,7 @@ func (s *fileScanner) scan(data []byte, abs, rel, dir string) (scannedFile, erro
 	} else {
 		fset = token.NewFileSet()
 		var err error
-		if f, err = parser.ParseFile(fset, rel, data, parser.ImportsOnly); err != nil {
+		if f, err = parser.ParseFile(fset, rel, data, parser.ImportsOnly|parser.SkipObjectResolution); err != nil {
 			return scannedFile{}, nil
 		}
 	}
