@@ -42,6 +42,8 @@ var truth = map[string]struct {
 	"portsprintf .":          {ports: []int{9000}, routes: []string{"/readyz"}},
 	"replace/app .":          {},
 	"rootmain .":             {ports: []int{8080}},
+	"timezone .":             {},
+	"timezone cmd/embedded":  {},
 	"toolchain .":            {},
 	"vendored .":             {cgo: true},
 	"vendorold .":            {},

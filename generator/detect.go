@@ -197,12 +197,14 @@ func chain(walk []reached, i int) []string {
 // built for the target, or is on the known list. Ports are the module's
 // own packages' only.
 func (d *detector) mainPackage(dir string) MainPackage {
-	m := MainPackage{Dir: dir, CgoEvidence: []Evidence{}, Ports: []Port{}, HealthRoutes: []HealthRoute{}}
+	m := MainPackage{Dir: dir, CgoEvidence: []Evidence{}, Ports: []Port{}, HealthRoutes: []HealthRoute{}, TimeZones: []Evidence{}}
 	seen := map[string]bool{}
 	walk := []reached{{sp: d.pkgs[dir], label: dir, parent: -1}}
 	seen[d.importPathOf(dir)] = true
 	var ports []Port
 	var routes []HealthRoute
+	var timeZones []Evidence
+	tzdata := false
 	missing := map[string]bool{}
 	for i := 0; i < len(walk); i++ {
 		sp := walk[i].sp
@@ -221,6 +223,10 @@ func (d *detector) mainPackage(dir string) MainPackage {
 		if d.isLocalLabel(walk[i].label) {
 			ports = append(ports, sp.ports...)
 			routes = append(routes, sp.routes...)
+			timeZones = append(timeZones, sp.timeZones...)
+		}
+		if sp.imports["time/tzdata"] {
+			tzdata = true
 		}
 		for _, imp := range sortedKeys(sp.imports) {
 			if isStd(imp) || seen[imp] {
@@ -253,6 +259,9 @@ func (d *detector) mainPackage(dir string) MainPackage {
 	m.Cgo = len(m.CgoEvidence) > 0
 	m.Ports = dedupePorts(ports)
 	m.HealthRoutes = sortRoutes(routes)
+	if !tzdata {
+		m.TimeZones = append(m.TimeZones, timeZones...)
+	}
 	m.UnresolvedModules = sortedKeys(missing)
 	return m
 }
@@ -294,7 +303,7 @@ func (d *detector) traceValues() {
 	for _, sp := range d.pkgs {
 		if sp.syntax != nil {
 			found := t.findInPackage(sp.syntax)
-			sp.ports, sp.routes = found.ports, found.routes
+			sp.ports, sp.routes, sp.timeZones = found.ports, found.routes, found.timeZones
 		}
 	}
 }

@@ -413,6 +413,32 @@ func TestDetectLoopbackNote(t *testing.T) {
 	}
 }
 
+func TestDetectTimeZones(t *testing.T) {
+	f := detectFixture(t, "timezone")
+	root, _ := f.Main(".")
+	want := []Evidence{{File: "internal/clock/clock.go", Line: 6, What: "time.LoadLocation(zone)"}}
+	if !reflect.DeepEqual(root.TimeZones, want) {
+		t.Errorf("time zones = %+v, want %+v", root.TimeZones, want)
+	}
+	// cmd/embedded imports time/tzdata: the binary carries the zones.
+	if embedded, _ := f.Main("cmd/embedded"); len(embedded.TimeZones) != 0 {
+		t.Errorf("cmd/embedded imports time/tzdata, yet time zones = %+v", embedded.TimeZones)
+	}
+	// Only a runtime without zoneinfo gets the zones built in.
+	for _, tt := range []struct {
+		main, runtime string
+		tags          bool
+	}{{".", "scratch", true}, {".", "alpine", true}, {".", "distroless", false}, {".", "chainguard", false}, {"./cmd/embedded", "scratch", false}} {
+		res, err := GenerateFrom(f, &Options{Main: tt.main, Runtime: tt.runtime, UID: DefaultUID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(string(res.Dockerfile), "-tags timetzdata"); got != tt.tags {
+			t.Errorf("%s on %s: -tags timetzdata is %v, want %v", tt.main, tt.runtime, got, tt.tags)
+		}
+	}
+}
+
 func TestDetectVendorMode(t *testing.T) {
 	tests := []struct {
 		fixture  string

@@ -82,6 +82,11 @@ type MainPackage struct {
 	// register, in order of preference; --healthcheck auto probes the
 	// first.
 	HealthRoutes []HealthRoute `json:"healthRoutes"`
+	// TimeZones are the module's time.LoadLocation calls this package
+	// reaches: they need zoneinfo at run time, which scratch and alpine
+	// lack. Empty when a reached package imports time/tzdata, which embeds
+	// it.
+	TimeZones []Evidence `json:"timeZones"`
 }
 
 // HealthRoute is one registered health route.

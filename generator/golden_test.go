@@ -127,6 +127,9 @@ func TestVariants(t *testing.T) {
 		// vendor/ out of date with go.mod: module mode, a download step.
 		{"vendor-stale", "vendorstale", Options{},
 			barExpect{builder: "chainguard", runtime: "distroless", goVersion: "1.22"}},
+		// time.LoadLocation on scratch: the zones are built in.
+		{"timezone-scratch", "timezone", Options{Runtime: "scratch"},
+			barExpect{builder: "chainguard", runtime: "scratch", goVersion: "1.22"}},
 		{"article2-context", "article2/src", Options{Context: ".."},
 			barExpect{builder: "chainguard", runtime: "distroless", goVersion: "1.22.2", ports: []string{"8080"}, health: "tcp"}},
 		{"replace-context", "replace/app", Options{Context: ".."},

@@ -37,7 +37,10 @@ type Plan struct {
 	// would reject it or not use it (Facts.VendorProblems).
 	IgnoreVendor bool
 	GoWorkOff    bool
-	CGO          bool
+	// EmbedTzdata builds with -tags timetzdata: the program loads time
+	// zones and the runtime has no zoneinfo.
+	EmbedTzdata bool
+	CGO         bool
 	// Package is the main package argument of go build, "./cmd/server".
 	Package string
 	Binary  string
@@ -216,6 +219,12 @@ func NewPlan(f *Facts, o *Options, cat *Catalog) (*Plan, error) {
 	case "distroless", "chainguard":
 		// Their nonroot account is 65532; any other user needs one.
 		p.WritePasswd = p.UID != DefaultUID
+	}
+
+	// scratch has no files at all and alpine ships without tzdata; the
+	// other runtimes carry /usr/share/zoneinfo.
+	if len(main.TimeZones) > 0 && (p.Runtime == "scratch" || p.Runtime == "alpine") {
+		p.EmbedTzdata = true
 	}
 
 	if p.Labels, err = labelsFor(f.Module.Path, p.Binary); err != nil {

@@ -495,8 +495,9 @@ var routeFuncs = map[string]bool{
 
 // packageFindings are the ports and health routes found in one package.
 type packageFindings struct {
-	ports  []Port
-	routes []HealthRoute
+	ports     []Port
+	routes    []HealthRoute
+	timeZones []Evidence
 }
 
 // findInPackage traces every listen address and health route of a module
@@ -516,6 +517,11 @@ func (t *tracer) findInPackage(ps *pkgSyntax) packageFindings {
 					}
 					if isFlagCall(n) {
 						out.ports = append(out.ports, t.namedFlagPort(sc, n)...)
+					}
+					if sel, ok := n.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "LoadLocation" {
+						if x, ok := sel.X.(*ast.Ident); ok && x.Name == "time" {
+							out.timeZones = append(out.timeZones, sc.step(n, types.ExprString(n)))
+						}
 					}
 					if routeFuncs[calleeName(n.Fun)] && len(n.Args) >= 1 {
 						for _, v := range t.eval(sc, n.Args[0]) {

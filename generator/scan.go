@@ -32,8 +32,9 @@ type sourcePackage struct {
 	// are traced from them once the whole module is scanned.
 	files  []*parsedFile
 	syntax *pkgSyntax
-	ports  []Port
-	routes []HealthRoute
+	ports     []Port
+	routes    []HealthRoute
+	timeZones []Evidence
 	embeds []string // //go:embed patterns relative to the module root
 	// first is the package's first file by name: where evidence about the
 	// package as a whole points.
@@ -218,6 +219,7 @@ var portHints = [][]byte{
 	[]byte("Listen"), []byte("Serve"), []byte("Getenv"), []byte("LookupEnv"), []byte("Addr"), []byte("addr"),
 	[]byte("Port"), []byte("PORT"), []byte("flag."), []byte("Flags()"), []byte(".Run("), []byte(".Start("),
 	[]byte("/health"), []byte("/livez"), []byte("/readyz"), []byte("/ping"),
+	[]byte("LoadLocation"),
 }
 
 // scan reads one file's content: its build constraints, package clause,

@@ -113,6 +113,9 @@ func printMains(w io.Writer, title string, mains []generator.MainPackage) {
 		for _, r := range mp.HealthRoutes {
 			fmt.Fprintf(w, "    health %s  %s\n", r.Path, evidence(r.Evidence))
 		}
+		for _, e := range mp.TimeZones {
+			fmt.Fprintf(w, "    zones %s (needs zoneinfo: built in with -tags timetzdata on scratch and alpine)\n", evidence(e))
+		}
 		if len(mp.Ports) > 0 && len(mp.HealthRoutes) == 0 {
 			fmt.Fprintln(w, "    health no health route registered (--healthcheck auto probes tcp)")
 		}
