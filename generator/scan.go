@@ -30,12 +30,12 @@ type sourcePackage struct {
 	// files are the package's files parsed in full (those that may listen
 	// or hold a value a listen address is built from); ports and routes
 	// are traced from them once the whole module is scanned.
-	files  []*parsedFile
-	syntax *pkgSyntax
+	files     []*parsedFile
+	syntax    *pkgSyntax
 	ports     []Port
 	routes    []HealthRoute
 	timeZones []Evidence
-	embeds []string // //go:embed patterns relative to the module root
+	embeds    []string // //go:embed patterns relative to the module root
 	// first is the package's first file by name: where evidence about the
 	// package as a whole points.
 	first string
