@@ -23,6 +23,7 @@ var truth = map[string]struct {
 	"cgocache cmd/usbtool":   {cgo: true},
 	"cgodep .":               {cgo: true, ports: []int{7070}},
 	"cgomod .":               {},
+	"cgoreplace .":           {cgo: true},
 	"cgotwomains cmd/api":    {cgo: true},
 	"cgotwomains cmd/worker": {},
 	"embed .":                {},

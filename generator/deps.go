@@ -88,7 +88,12 @@ func newDepResolver(root string, f *Facts, siblings map[string]string) *depResol
 	}
 	if f.Workspace != nil {
 		for modPath, rel := range siblings {
-			r.localDirs[modPath] = filepath.Join(root, filepath.FromSlash(rel))
+			// A sibling go.mod requires is built from its version
+			// (GOWORK=off); only an unrequired one comes from the
+			// workspace (Workspace.Needed).
+			if _, required := r.selected[modPath]; !required {
+				r.localDirs[modPath] = filepath.Join(root, filepath.FromSlash(rel))
+			}
 		}
 	}
 	for p := range r.selected {

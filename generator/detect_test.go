@@ -196,6 +196,8 @@ func TestDetectCgoExact(t *testing.T) {
 		{"cgocache", "cmd/sniff", []string{`cmd/sniff → github.com/acme/pcap/capture → github.com/acme/pcap/internal/handle: import "C" in handle_linux.go:5`}, nil},
 		// import "C" only in a _darwin.go file and an ignored file.
 		{"cgocache", "cmd/plain", nil, nil},
+		// A local replace target (a directory with its own go.mod).
+		{"cgoreplace", ".", []string{`. → example.com/cshim: import "C" in cshim.go:4`}, nil},
 		// Not in the module cache: judged by the known list, and said so.
 		{"cgocache", "cmd/offline", nil, []string{"github.com/acme/absent"}},
 	}
