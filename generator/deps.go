@@ -219,7 +219,7 @@ func scanPackageDir(s *fileScanner, absDir, label string) *sourcePackage {
 			continue
 		}
 		s.buf = data[:cap(data)]
-		r, err := s.scan(data, filepath.Join(absDir, name), path.Join(label, name), label)
+		r, err := s.scan(data, absDir, name, path.Join(label, name), label)
 		if err == nil && r.pkg != "" {
 			mergeFile(pkgs, r)
 		}

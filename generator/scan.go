@@ -156,7 +156,11 @@ func (s *fileScanner) scanDir(root, rel string) (files []scannedFile, subdirs []
 				return nil, nil, false, inputErrorf("cannot read %s: %v", path.Join(rel, name), err)
 			}
 			s.buf = data[:cap(data)] // keep a grown buffer; data is not retained
-			f, err := s.scan(data, filepath.Join(dirPath, name), path.Join(rel, name), rel)
+			fileRel := name
+			if rel != "." {
+				fileRel = rel + "/" + name
+			}
+			f, err := s.scan(data, dirPath, name, fileRel, rel)
 			if err != nil {
 				return nil, nil, false, err
 			}
@@ -224,14 +228,14 @@ var portHints = [][]byte{
 
 // scan reads one file's content: its build constraints, package clause,
 // imports, //go:embed lines and, when it may listen, its listen addresses.
-func (s *fileScanner) scan(data []byte, abs, rel, dir string) (scannedFile, error) {
+func (s *fileScanner) scan(data []byte, absDir, name, rel, dir string) (scannedFile, error) {
 	s.data = data
 	// MatchFile applies file name suffixes (_windows.go) and build
 	// constraints (//go:build ignore) exactly as the go command does. Only
 	// a name with '_' or a constraint line can exclude a file, so the others
 	// skip it.
-	if strings.Contains(filepath.Base(abs), "_") || bytes.Contains(data, []byte("go:build")) || bytes.Contains(data, []byte("+build")) {
-		ok, err := s.ctxt.MatchFile(filepath.Dir(abs), filepath.Base(abs))
+	if strings.Contains(name, "_") || bytes.Contains(data, []byte("go:build")) || bytes.Contains(data, []byte("+build")) {
+		ok, err := s.ctxt.MatchFile(absDir, name)
 		if err != nil || !ok {
 			// A file the go command cannot read the header of is not ours
 			// to judge; the build will report it.
