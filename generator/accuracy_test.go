@@ -38,7 +38,7 @@ var truth = map[string]struct {
 	"portconst .":            {ports: []int{8080}, routes: []string{"/health"}},
 	"portenvhelper .":        {ports: []int{80}, routes: []string{"/healthz"}},
 	"portgrpc .":             {ports: []int{9090, 50051}},
-	"portjoinhost .":         {ports: []int{8000, 9443}},
+	"portjoinhost .":         {ports: []int{8000, 9443}, routes: []string{"/livez"}},
 	"portlistenurl .":        {ports: []int{2379}},
 	"portsprintf .":          {ports: []int{9000}, routes: []string{"/readyz"}},
 	"replace/app .":          {},

@@ -357,10 +357,10 @@ func TestDetectPortShapes(t *testing.T) {
 		{"portenvhelper", []string{"80 main.go:11"}, []string{"/healthz main.go:12"}},
 		{"portconst", []string{"8080 main.go:10"}, []string{"/health main.go:14"}},
 		{"portsprintf", []string{"9000 main.go:9"}, []string{"/readyz main.go:14"}},
-		{"portjoinhost", []string{"8000 main.go:17", "9443 main.go:12"}, []string{}},
+		{"portjoinhost", []string{"8000 main.go:21", "9443 main.go:14"}, []string{"/livez main.go:19"}},
 		// The flag is in a non-main package; db-addr, net.Dial and
 		// http.Get are addresses it dials.
-		{"portcobra", []string{"8081 internal/cli/serve.go:29"}, []string{}},
+		{"portcobra", []string{"8081 internal/cli/serve.go:32"}, []string{}},
 		// A listen URL passed to another package; the peer URL is dialled.
 		{"portlistenurl", []string{"2379 main.go:10 loopback"}, []string{}},
 		{"portgrpc", []string{"9090 main.go:12 loopback", "50051 main.go:14"}, []string{}},

@@ -486,11 +486,41 @@ func listenAddrArg(call *ast.CallExpr) int {
 // preference.
 var healthPaths = []string{"/healthz", "/health", "/livez", "/readyz", "/ping"}
 
-// routeFuncs register a handler for a path: net/http, gorilla/mux, chi,
-// gin, echo, fiber.
-var routeFuncs = map[string]bool{
-	"Handle": true, "HandleFunc": true, "Get": true, "GET": true, "Head": true, "HEAD": true,
-	"Any": true, "Path": true, "Method": true, "MethodFunc": true,
+// routePathArg returns which argument of a call is a route path, or -1:
+// net/http's Handle and HandleFunc, gorilla/mux's Path, gin/echo/chi/fiber
+// GET/Get/HEAD/Head/Any, chi's Method("GET", path, h). http.Get and
+// http.Head are requests the program makes, not routes.
+func routePathArg(call *ast.CallExpr) int {
+	sel, _ := call.Fun.(*ast.SelectorExpr)
+	if sel != nil {
+		if x, ok := sel.X.(*ast.Ident); ok && x.Name == "http" && (sel.Sel.Name == "Get" || sel.Sel.Name == "Head") {
+			return -1
+		}
+	}
+	i := -1
+	switch calleeName(call.Fun) {
+	case "Handle", "HandleFunc", "Get", "GET", "Head", "HEAD", "Any", "Path":
+		i = 0
+	case "Method", "MethodFunc":
+		i = 1
+	}
+	if i >= len(call.Args) {
+		return -1
+	}
+	return i
+}
+
+// isServerType reports whether a composite literal's type is a server
+// (http.Server, &http.Server{}, a framework's Server): its Addr is where
+// the program listens.
+func isServerType(t ast.Expr) bool {
+	switch t := t.(type) {
+	case *ast.SelectorExpr:
+		return t.Sel.Name == "Server"
+	case *ast.Ident:
+		return t.Name == "Server"
+	}
+	return false
 }
 
 // packageFindings are the ports and health routes found in one package.
@@ -523,18 +553,25 @@ func (t *tracer) findInPackage(ps *pkgSyntax) packageFindings {
 							out.timeZones = append(out.timeZones, sc.step(n, types.ExprString(n)))
 						}
 					}
-					if routeFuncs[calleeName(n.Fun)] && len(n.Args) >= 1 {
-						for _, v := range t.eval(sc, n.Args[0]) {
+					if i := routePathArg(n); i >= 0 {
+						for _, v := range t.eval(sc, n.Args[i]) {
 							if p, ok := healthRoute(v.s); ok {
 								out.routes = append(out.routes, HealthRoute{Path: p, Evidence: sc.step(n, types.ExprString(n.Fun)+"("+strconv.Quote(v.s)+")")})
 							}
 						}
 					}
-				case *ast.KeyValueExpr:
-					// http.Server{Addr: …}
-					if k, ok := n.Key.(*ast.Ident); ok && k.Name == "Addr" {
-						use := sc.step(n, "Addr: "+types.ExprString(n.Value))
-						out.ports = append(out.ports, listenPorts(use, t.eval(sc, n.Value))...)
+				case *ast.CompositeLit:
+					// http.Server{Addr: …}; other structs' Addr (a
+					// client's options) is where the program dials.
+					if !isServerType(n.Type) {
+						return true
+					}
+					for _, elt := range n.Elts {
+						kv, ok := elt.(*ast.KeyValueExpr)
+						if k, isIdent := kv.Key.(*ast.Ident); ok && isIdent && k.Name == "Addr" {
+							use := sc.step(kv, "Addr: "+types.ExprString(kv.Value))
+							out.ports = append(out.ports, listenPorts(use, t.eval(sc, kv.Value))...)
+						}
 					}
 				case *ast.AssignStmt:
 					// srv.Addr = …

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/spf13/cobra"
 )
 
@@ -21,6 +22,8 @@ var serveCmd = &cobra.Command{
 	RunE: func(cmd *cobra.Command, args []string) error {
 		net.Dial("tcp", "localhost:6379")
 		http.Get("http://localhost:9999/config")
+		http.Get("/ping")
+		redis.NewClient(&redis.Options{Addr: "localhost:6380"})
 		return http.ListenAndServe(fmt.Sprintf(":%d", port), nil)
 	},
 }
