@@ -142,7 +142,14 @@ type tracer struct {
 	// pkgOf returns the syntax of the module package a file imports under
 	// name, or nil.
 	pkgOf func(pf *parsedFile, name string) *pkgSyntax
+	// budget bounds the evaluations for one listen site or route: a
+	// variable assigned in many places, each from itself, would otherwise
+	// branch exponentially.
+	budget int
 }
+
+// evalBudget is how many expressions one site may evaluate.
+const evalBudget = 2000
 
 // scope is where an expression is evaluated.
 type scope struct {
@@ -169,9 +176,10 @@ func withStep(vs []value, e Evidence) []value {
 }
 
 func (t *tracer) eval(sc scope, e ast.Expr) []value {
-	if sc.depth > maxTraceDepth {
+	if sc.depth > maxTraceDepth || t.budget <= 0 {
 		return nil
 	}
+	t.budget--
 	sc.depth++
 	switch e := e.(type) {
 	case *ast.BasicLit:
@@ -539,6 +547,7 @@ func (t *tracer) findInPackage(ps *pkgSyntax) packageFindings {
 			fn, _ := d.(*ast.FuncDecl)
 			sc := scope{ps: ps, file: pf, fn: fn}
 			ast.Inspect(d, func(n ast.Node) bool {
+				t.budget = evalBudget
 				switch n := n.(type) {
 				case *ast.CallExpr:
 					if i := listenAddrArg(n); i >= 0 {
