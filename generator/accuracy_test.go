@@ -41,6 +41,7 @@ var truth = map[string]struct {
 	"portjoinhost .":         {ports: []int{8000, 9443}, routes: []string{"/livez"}},
 	"portlistenurl .":        {ports: []int{2379}},
 	"portsprintf .":          {ports: []int{9000}, routes: []string{"/readyz"}},
+	"portvar .":              {ports: []int{8080}},
 	"replace/app .":          {},
 	"rootmain .":             {ports: []int{8080}},
 	"timezone .":             {},

@@ -357,6 +357,7 @@ func TestDetectPortShapes(t *testing.T) {
 		{"portenvhelper", []string{"80 main.go:11"}, []string{"/healthz main.go:12"}},
 		{"portconst", []string{"8080 main.go:10"}, []string{"/health main.go:14"}},
 		{"portsprintf", []string{"9000 main.go:9"}, []string{"/readyz main.go:14"}},
+		{"portvar", []string{"8080 main.go:9"}, []string{}},
 		{"portjoinhost", []string{"8000 main.go:21", "9443 main.go:14"}, []string{"/livez main.go:19"}},
 		// The flag is in a non-main package; db-addr, net.Dial and
 		// http.Get are addresses it dials.

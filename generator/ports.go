@@ -237,22 +237,22 @@ func (t *tracer) ident(sc scope, id *ast.Ident) []value {
 	if site, ok := sc.ps.flagVars[id.Name]; ok {
 		return withStep(t.flagDefault(scope{ps: sc.ps, file: site.file, depth: sc.depth}, site.call), sc.step(site.call, "flag "+types.ExprString(site.call.Fun)))
 	}
+	var out []value
 	if sc.fn != nil {
 		if rhs, ok := sc.ps.localAssignments(sc.fn)[id.Name]; ok {
-			var out []value
 			for _, r := range rhs {
 				out = append(out, withStep(t.eval(sc, r), sc.step(r, id.Name+" = "+types.ExprString(r)))...)
 			}
-			return out
-		}
-		if isParam(sc.fn, id.Name) {
+		} else if isParam(sc.fn, id.Name) {
 			return nil // a parameter no traced call has bound
 		}
 	}
+	// A package var assigned in the function (`port = p` when $PORT is
+	// set) keeps its declared value otherwise: both are candidates.
 	if d, ok := sc.ps.decls[id.Name]; ok {
-		return withStep(t.eval(scope{ps: sc.ps, file: d.file, depth: sc.depth}, d.expr), sc.step(d.expr, id.Name+" = "+types.ExprString(d.expr)))
+		return append(out, withStep(t.eval(scope{ps: sc.ps, file: d.file, depth: sc.depth}, d.expr), sc.step(d.expr, id.Name+" = "+types.ExprString(d.expr)))...)
 	}
-	return nil
+	return out
 }
 
 func isParam(fn *ast.FuncDecl, name string) bool {
