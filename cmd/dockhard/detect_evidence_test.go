@@ -72,3 +72,16 @@ func TestDetectJSONEvidenceFields(t *testing.T) {
 		t.Errorf("vendorProblems and unresolvedModules must be [] when empty:\n%s", r.out)
 	}
 }
+
+func TestGenerateWarnsLoopback(t *testing.T) {
+	dir := copyFixture(t, "portgrpc")
+	r := runCmd(t, "generate", dir, "-o", "-")
+	want := "dockhard: warning: port 9090 binds to loopback by default (main.go:12)"
+	if r.code != 0 || !strings.Contains(r.err, want) || strings.Contains(r.err, "port 50051") {
+		t.Errorf("exit %d, stderr %q; want only the warning for 9090", r.code, r.err)
+	}
+	// A port chosen by hand is the user's decision: no warning.
+	if r = runCmd(t, "generate", dir, "-o", "-", "--port", "9090"); strings.Contains(r.err, "warning") {
+		t.Errorf("stderr %q warns about a port given with --port", r.err)
+	}
+}

@@ -100,6 +100,24 @@ or the work failed; 2 bad flags or input; 130 interrupted.`,
 	return cmd
 }
 
+// warnLoopback says when an exposed, detected port is bound to loopback by
+// default: the image is right, but the container must be started with the
+// program's address flag or variable, or nothing outside reaches it.
+func warnLoopback(streams ioStreams, res *generator.Result, o generator.Options) {
+	if o.Port != "" && o.Port != "auto" {
+		return // the port was chosen by hand
+	}
+	main, ok := res.Facts.Main(strings.TrimPrefix(res.Plan.Package, "./"))
+	if !ok {
+		return
+	}
+	for _, p := range main.Ports {
+		if p.Loopback {
+			fmt.Fprintf(streams.Err, "dockhard: warning: port %d binds to loopback by default (%s:%d); start the container with the program's address flag or variable set to listen on all interfaces, or nothing outside it can connect\n", p.Number, p.Evidence.File, p.Evidence.Line)
+		}
+	}
+}
+
 func runGenerate(cmd *cobra.Command, streams ioStreams, dir string, opts *generateOptions) error {
 	o, err := withRecordedOptions(cmd.Flags(), dir, opts.Options)
 	if err != nil {
@@ -112,6 +130,7 @@ func runGenerate(cmd *cobra.Command, streams ioStreams, dir string, opts *genera
 	if err != nil {
 		return err
 	}
+	warnLoopback(streams, res, o)
 	states, err := printOrInspect(streams, res)
 	if err != nil || states == nil {
 		return err
