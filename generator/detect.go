@@ -2,10 +2,13 @@ package generator
 
 import (
 	_ "embed"
+	"fmt"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -55,9 +58,7 @@ func Detect(dir string) (*Facts, error) {
 	if err := readGoMod(abs, f); err != nil {
 		return nil, err
 	}
-	if _, err := os.Stat(filepath.Join(abs, "vendor", "modules.txt")); err == nil {
-		f.Vendored = true
-	}
+	decideVendor(abs, f)
 	if _, err := os.Stat(filepath.Join(abs, "go.sum")); err == nil {
 		f.HasGoSum = true
 	}
@@ -73,7 +74,8 @@ func Detect(dir string) (*Facts, error) {
 		return nil, err
 	}
 	f.NestedModules = nested
-	d := &detector{root: abs, facts: f, pkgs: pkgs, vendor: map[string]*sourcePackage{}}
+	d := &detector{root: abs, facts: f, pkgs: pkgs, vendor: map[string]*sourcePackage{}, deps: newDepResolver(abs, f, siblings)}
+	d.traceValues()
 
 	embeds := map[string]bool{}
 	for _, dirName := range sortedPkgDirs(pkgs) {
@@ -103,6 +105,21 @@ func Detect(dir string) (*Facts, error) {
 	if f.Mains == nil {
 		f.Mains = []MainPackage{}
 	}
+	for _, m := range f.Mains {
+		name := "./" + m.Dir
+		if m.Dir == "." {
+			name = "."
+		}
+		for _, p := range m.Ports {
+			if p.Loopback {
+				f.Notes = append(f.Notes, fmt.Sprintf("%s listens on port %d on loopback by default (%s:%d): nothing outside the container reaches it; start the container with the program's address flag or variable set to listen on all interfaces", name, p.Number, p.Evidence.File, p.Evidence.Line))
+			}
+		}
+	}
+	f.UnresolvedModules = d.deps.missingModules()
+	if len(f.UnresolvedModules) > 0 {
+		f.Notes = append(f.Notes, fmt.Sprintf("not in the module cache: %s; cgo was decided by the known list for what they import: run `go mod download` for an exact answer", strings.Join(f.UnresolvedModules, ", ")))
+	}
 	return f, nil
 }
 
@@ -126,6 +143,7 @@ type detector struct {
 	facts  *Facts
 	pkgs   map[string]*sourcePackage
 	vendor map[string]*sourcePackage // by import path; nil value: not vendored
+	deps   *depResolver
 }
 
 // localDir maps an import path of this module to its package directory.
@@ -149,77 +167,191 @@ func (d *detector) vendored(importPath string) *sourcePackage {
 	if sp, ok := d.vendor[importPath]; ok {
 		return sp
 	}
-	d.vendor[importPath] = nil
-	dir := filepath.Join(d.root, "vendor", filepath.FromSlash(importPath))
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil
-	}
-	s := newFileScanner()
-	pkgs := map[string]*sourcePackage{}
 	relDir := path.Join("vendor", importPath)
-	for _, e := range entries {
-		name := e.Name()
-		if e.IsDir() || !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		data, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil {
-			continue
-		}
-		r, err := s.scan(data, filepath.Join(dir, name), path.Join(relDir, name), relDir)
-		if err == nil && r.pkg != "" {
-			r.ports = nil // a dependency's defaults are not this program's ports
-			mergeFile(pkgs, r)
-		}
-	}
-	sp := pkgs[relDir]
+	sp := scanPackageDir(d.deps.scanner, filepath.Join(d.root, filepath.FromSlash(relDir)), relDir)
 	d.vendor[importPath] = sp
 	return sp
 }
 
-// mainPackage walks the imports reachable from the main package in dir
-// (through the module's own packages and vendor/) to decide cgo and ports.
+// reached is one package in the walk from a main: how it was reached.
+type reached struct {
+	sp     *sourcePackage
+	label  string // the module-relative directory, or the import path
+	parent int    // index in the walk of the importing package; -1 for the main
+}
+
+// chain returns the import chain from the main to walk[i].
+func chain(walk []reached, i int) []string {
+	var out []string
+	for ; i >= 0; i = walk[i].parent {
+		out = append(out, walk[i].label)
+	}
+	slices.Reverse(out)
+	return out
+}
+
+// mainPackage walks the imports reachable from the main package in dir,
+// as the build for linux with cgo enabled would compile them: the module's
+// own packages, vendor/ (in vendor mode), workspace and replace targets and
+// the module cache. A package decides cgo when it has import "C" in a file
+// built for the target, or is on the known list. Ports are the module's
+// own packages' only.
 func (d *detector) mainPackage(dir string) MainPackage {
-	m := MainPackage{Dir: dir, CgoEvidence: []Evidence{}, Ports: []Port{}}
-	seen := map[*sourcePackage]bool{}
-	reachedCgoModule := map[string]bool{}
-	queue := []*sourcePackage{d.pkgs[dir]}
+	m := MainPackage{Dir: dir, CgoEvidence: []Evidence{}, Ports: []Port{}, HealthRoutes: []HealthRoute{}, TimeZones: []Evidence{}}
+	seen := map[string]bool{}
+	walk := []reached{{sp: d.pkgs[dir], label: dir, parent: -1}}
+	seen[d.importPathOf(dir)] = true
 	var ports []Port
-	for len(queue) > 0 {
-		sp := queue[0]
-		queue = queue[1:]
-		if sp == nil || seen[sp] {
+	var routes []HealthRoute
+	var timeZones []Evidence
+	tzdata := false
+	missing := map[string]bool{}
+	for i := 0; i < len(walk); i++ {
+		sp := walk[i].sp
+		if sp == nil {
 			continue
 		}
-		seen[sp] = true
-		m.CgoEvidence = append(m.CgoEvidence, sp.cgo...)
-		ports = append(ports, sp.ports...)
+		for _, e := range sp.cgo {
+			if strings.HasPrefix(e.File, "vendor/") || d.isLocalLabel(walk[i].label) {
+				e.Chain = chain(walk, i)
+			} else {
+				// A file in the module cache: name it by its import path.
+				e = Evidence{What: `import "C" in ` + path.Base(e.File) + ":" + strconv.Itoa(e.Line), Chain: chain(walk, i)}
+			}
+			m.CgoEvidence = append(m.CgoEvidence, e)
+		}
+		if d.isLocalLabel(walk[i].label) {
+			ports = append(ports, sp.ports...)
+			routes = append(routes, sp.routes...)
+			timeZones = append(timeZones, sp.timeZones...)
+		}
+		if sp.imports["time/tzdata"] {
+			tzdata = true
+		}
 		for _, imp := range sortedKeys(sp.imports) {
+			if isStd(imp) || seen[imp] {
+				continue
+			}
+			seen[imp] = true
 			if mod, ok := knownCgo(imp); ok {
-				if !reachedCgoModule[mod] {
-					reachedCgoModule[mod] = true
-					m.CgoEvidence = append(m.CgoEvidence, Evidence{File: sp.first, What: "imports " + imp + " (needs cgo)"})
+				e := Evidence{File: sp.first, What: "imports " + imp + " (needs cgo)", Chain: append(chain(walk, i), imp)}
+				if !strings.HasPrefix(sp.first, "vendor/") && !d.isLocalLabel(walk[i].label) {
+					e.File = ""
+					e.What = "imports " + imp + " (needs cgo; on the known list)"
 				}
+				if _, modPath := d.lookupDep(imp); d.deps.missing[modPath] {
+					e.What += "; " + mod + " not in the module cache"
+				}
+				m.CgoEvidence = append(m.CgoEvidence, e)
 				continue
 			}
 			if ld, ok := d.localDir(imp); ok {
-				queue = append(queue, d.pkgs[ld])
-			} else if !isStd(imp) {
-				queue = append(queue, d.vendored(imp))
+				walk = append(walk, reached{sp: d.pkgs[ld], label: ld, parent: i})
+				continue
 			}
-		}
-	}
-	// A known cgo module in go.mod that no scanned package imports is
-	// reached through a dependency we cannot see without the module cache.
-	for _, req := range d.facts.Module.Requires {
-		if mod, ok := knownCgo(req); ok && !reachedCgoModule[mod] {
-			m.CgoEvidence = append(m.CgoEvidence, Evidence{File: "go.mod", What: "requires " + req + " (needs cgo; imported through a dependency)"})
+			dep, modPath := d.lookupDep(imp)
+			if dep == nil && d.deps.missing[modPath] {
+				missing[modPath] = true
+			}
+			walk = append(walk, reached{sp: dep, label: imp, parent: i})
 		}
 	}
 	m.Cgo = len(m.CgoEvidence) > 0
 	m.Ports = dedupePorts(ports)
+	m.HealthRoutes = sortRoutes(routes)
+	if !tzdata {
+		m.TimeZones = append(m.TimeZones, timeZones...)
+	}
+	m.UnresolvedModules = sortedKeys(missing)
 	return m
+}
+
+// lookupDep finds a package outside the module: in vendor/ in vendor mode
+// (the build reads nothing else), else through the resolver.
+func (d *detector) lookupDep(importPath string) (*sourcePackage, string) {
+	if d.facts.Vendored {
+		return d.vendored(importPath), ""
+	}
+	return d.deps.lookup(importPath)
+}
+
+// importPathOf returns the import path of a module directory.
+func (d *detector) importPathOf(dir string) string {
+	if dir == "." {
+		return d.facts.Module.Path
+	}
+	return d.facts.Module.Path + "/" + dir
+}
+
+// isLocalLabel reports whether a walk label is a directory of this module
+// (vendored packages are labelled by import path, like other dependencies).
+func (d *detector) isLocalLabel(label string) bool {
+	_, ok := d.pkgs[label]
+	return ok
+}
+
+// traceValues finds the ports and health routes of every module package
+// that has files parsed in full, tracing values across the module's
+// packages.
+func (d *detector) traceValues() {
+	for _, sp := range d.pkgs {
+		if len(sp.files) > 0 {
+			sp.syntax = newPkgSyntax(sp.files)
+		}
+	}
+	t := &tracer{pkgOf: d.importedPackage}
+	for _, sp := range d.pkgs {
+		if sp.syntax != nil {
+			found := t.findInPackage(sp.syntax)
+			sp.ports, sp.routes, sp.timeZones = found.ports, found.routes, found.timeZones
+		}
+	}
+}
+
+// importedPackage returns the syntax of the module package that file pf
+// imports under name, or nil.
+func (d *detector) importedPackage(pf *parsedFile, name string) *pkgSyntax {
+	for _, is := range pf.ast.Imports {
+		p, err := strconv.Unquote(is.Path.Value)
+		if err != nil {
+			continue
+		}
+		ld, ok := d.localDir(p)
+		if !ok {
+			continue
+		}
+		sp := d.pkgs[ld]
+		if sp == nil || sp.syntax == nil {
+			continue
+		}
+		if (is.Name != nil && is.Name.Name == name) || (is.Name == nil && sp.names[name]) {
+			return sp.syntax
+		}
+	}
+	return nil
+}
+
+// sortRoutes orders health routes by preference (healthPaths), then by
+// file and line, one per path.
+func sortRoutes(routes []HealthRoute) []HealthRoute {
+	rank := func(p string) int { return slices.Index(healthPaths, p) }
+	sort.SliceStable(routes, func(i, j int) bool {
+		a, b := routes[i], routes[j]
+		if a.Path != b.Path {
+			return rank(a.Path) < rank(b.Path)
+		}
+		if a.Evidence.File != b.Evidence.File {
+			return a.Evidence.File < b.Evidence.File
+		}
+		return a.Evidence.Line < b.Evidence.Line
+	})
+	out := []HealthRoute{}
+	for _, r := range routes {
+		if len(out) == 0 || out[len(out)-1].Path != r.Path {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // dedupePorts keeps the first evidence for each port number, sorted by

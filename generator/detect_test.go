@@ -10,11 +10,16 @@ import (
 
 func fixture(name string) string { return filepath.Join("..", "testdata", "modules", name) }
 
+// fixtureModCache is a module cache holding the fixtures' dependencies.
+var fixtureModCache, _ = filepath.Abs(filepath.Join("..", "testdata", "modcache"))
+
 // detectFixture detects a fixture module with the repository's own go.work
-// out of the way (GOWORK=off), as a user's module would be.
+// out of the way (GOWORK=off), as a user's module would be, and the
+// fixture module cache in place of the machine's.
 func detectFixture(t *testing.T, name string) *Facts {
 	t.Helper()
 	t.Setenv("GOWORK", "off")
+	t.Setenv("GOMODCACHE", fixtureModCache)
 	f, err := Detect(fixture(name))
 	if err != nil {
 		t.Fatalf("Detect(%s): %v", name, err)
@@ -65,8 +70,10 @@ func TestDetectShapes(t *testing.T) {
 			mains: []string{"."}, cgo: true, ports: []int{}, vendored: true},
 		{fixture: "cgodep", module: "example.com/cgodep", goVersion: "1.23.0", buildGo: "1.23.0",
 			mains: []string{"."}, cgo: true, ports: []int{7070}, portWhere: "main.go:17"},
+		// go.mod requires go-sqlite3 but nothing imports it: a require
+		// alone never decides.
 		{fixture: "cgomod", module: "example.com/cgomod", goVersion: "1.23.0", buildGo: "1.23.0",
-			mains: []string{"."}, cgo: true, ports: []int{}},
+			mains: []string{"."}, cgo: false, ports: []int{}},
 		{fixture: "toolchain", module: "example.com/toolchain", goVersion: "1.22.0", toolchain: "1.23.4", buildGo: "1.23.4",
 			mains: []string{"."}, ports: []int{}},
 		{fixture: "nogo", module: "example.com/nogo", buildGo: "1.16",
@@ -138,7 +145,6 @@ func TestDetectCgoEvidence(t *testing.T) {
 	tests := map[string]string{
 		"cgodep":   `internal/clib/clib.go:4: import "C"`,
 		"vendored": "vendor/github.com/acme/store/store.go: imports github.com/mattn/go-sqlite3 (needs cgo)",
-		"cgomod":   "go.mod: requires github.com/mattn/go-sqlite3 (needs cgo; imported through a dependency)",
 	}
 	for name, want := range tests {
 		f := detectFixture(t, name)
@@ -151,6 +157,100 @@ func TestDetectCgoEvidence(t *testing.T) {
 		if got != want {
 			t.Errorf("%s: evidence %q, want %q", name, got, want)
 		}
+	}
+}
+
+// cgoFacts is one main's cgo answer in a comparable form: each evidence
+// as "chain: what".
+func cgoFacts(m MainPackage) []string {
+	out := []string{}
+	for _, e := range m.CgoEvidence {
+		s := strings.Join(e.Chain, " → ") + ": "
+		if e.File != "" {
+			s += e.File
+			if e.Line > 0 {
+				s += ":" + itoa(e.Line)
+			}
+			s += ": "
+		}
+		out = append(out, s+e.What)
+	}
+	return out
+}
+
+func TestDetectCgoExact(t *testing.T) {
+	tests := []struct {
+		fixture, main string
+		evidence      []string // empty: no cgo
+		unresolved    []string
+	}{
+		// Two mains, one go.mod requiring go-sqlite3: only the main that
+		// imports it (through its own package) needs cgo.
+		{"cgotwomains", "cmd/api", []string{"cmd/api → internal/store → github.com/mattn/go-sqlite3: internal/store/store.go: imports github.com/mattn/go-sqlite3 (needs cgo)"}, nil},
+		{"cgotwomains", "cmd/worker", nil, nil},
+		// A cgo library no list knows, seen in the module cache (its path
+		// has capitals: the cache escapes them).
+		{"cgocache", "cmd/usbtool", []string{`cmd/usbtool → internal/device → github.com/Acme/USB: import "C" in usb.go:7`}, nil},
+		// The fork that go.mod's replace selects has cgo in a _linux.go
+		// file of an internal package; the original has none.
+		{"cgocache", "cmd/sniff", []string{`cmd/sniff → github.com/acme/pcap/capture → github.com/acme/pcap/internal/handle: import "C" in handle_linux.go:5`}, nil},
+		// import "C" only in a _darwin.go file and an ignored file.
+		{"cgocache", "cmd/plain", nil, nil},
+		// A local replace target (a directory with its own go.mod).
+		{"cgoreplace", ".", []string{`. → example.com/cshim: import "C" in cshim.go:4`}, nil},
+		// Not in the module cache: judged by the known list, and said so.
+		{"cgocache", "cmd/offline", nil, []string{"github.com/acme/absent"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.fixture+"/"+tt.main, func(t *testing.T) {
+			f := detectFixture(t, tt.fixture)
+			m, ok := f.Main(tt.main)
+			if !ok {
+				t.Fatalf("no main %s in %q", tt.main, mainDirs(f.Mains))
+			}
+			want := tt.evidence
+			if want == nil {
+				want = []string{}
+			}
+			if got := cgoFacts(m); !reflect.DeepEqual(got, want) {
+				t.Errorf("cgo evidence = %q, want %q", got, want)
+			}
+			if m.Cgo != (len(want) > 0) {
+				t.Errorf("cgo = %v, want %v", m.Cgo, len(want) > 0)
+			}
+			wantUnresolved := tt.unresolved
+			if wantUnresolved == nil {
+				wantUnresolved = []string{}
+			}
+			if !reflect.DeepEqual(m.UnresolvedModules, wantUnresolved) {
+				t.Errorf("unresolved = %q, want %q", m.UnresolvedModules, wantUnresolved)
+			}
+		})
+	}
+}
+
+func TestDetectCgoWithoutModuleCache(t *testing.T) {
+	// With an empty module cache the known list still decides, and the
+	// evidence and the notes say how to get an exact answer.
+	t.Setenv("GOWORK", "off")
+	t.Setenv("GOMODCACHE", t.TempDir())
+	f, err := Detect(fixture("cgotwomains"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	api, _ := f.Main("cmd/api")
+	want := []string{"cmd/api → internal/store → github.com/mattn/go-sqlite3: internal/store/store.go: imports github.com/mattn/go-sqlite3 (needs cgo); github.com/mattn/go-sqlite3 not in the module cache"}
+	if got := cgoFacts(api); !reflect.DeepEqual(got, want) {
+		t.Errorf("api evidence = %q, want %q", got, want)
+	}
+	if worker, _ := f.Main("cmd/worker"); worker.Cgo {
+		t.Errorf("worker marked cgo: %q", cgoFacts(worker))
+	}
+	if !reflect.DeepEqual(f.UnresolvedModules, []string{"github.com/mattn/go-sqlite3"}) {
+		t.Errorf("unresolved modules = %q", f.UnresolvedModules)
+	}
+	if notes := strings.Join(f.Notes, "\n"); !strings.Contains(notes, "run `go mod download` for an exact answer") {
+		t.Errorf("notes %q give no hint", notes)
 	}
 }
 
@@ -219,6 +319,153 @@ func TestDetectErrors(t *testing.T) {
 			_, err := Detect(dir)
 			if err == nil || !strings.Contains(err.Error(), tt.want) || !IsInputError(err) {
 				t.Fatalf("err = %v, want an input error containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// portFacts renders ports as "number file:line" with " loopback" when set.
+func portFacts(ps []Port) []string {
+	out := []string{}
+	for _, p := range ps {
+		s := itoa(p.Number) + " " + p.Evidence.File + ":" + itoa(p.Evidence.Line)
+		if p.Loopback {
+			s += " loopback"
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func routeFacts(rs []HealthRoute) []string {
+	out := []string{}
+	for _, r := range rs {
+		out = append(out, r.Path+" "+r.Evidence.File+":"+itoa(r.Evidence.Line))
+	}
+	return out
+}
+
+// TestDetectPortShapes holds one fixture per way real services build a
+// listen address; each lists exactly the ports, where each number is
+// written, and the health routes.
+func TestDetectPortShapes(t *testing.T) {
+	tests := []struct {
+		fixture string
+		ports   []string
+		routes  []string
+	}{
+		{"portenvhelper", []string{"80 main.go:11"}, []string{"/healthz main.go:12"}},
+		{"portconst", []string{"8080 main.go:10"}, []string{"/health main.go:14"}},
+		{"portsprintf", []string{"9000 main.go:9"}, []string{"/readyz main.go:14"}},
+		{"portvar", []string{"8080 main.go:9"}, []string{}},
+		{"portjoinhost", []string{"8000 main.go:21", "9443 main.go:14"}, []string{"/livez main.go:19"}},
+		// The flag is in a non-main package; db-addr, net.Dial and
+		// http.Get are addresses it dials.
+		{"portcobra", []string{"8081 internal/cli/serve.go:32"}, []string{}},
+		// A listen URL passed to another package; the peer URL is dialled.
+		{"portlistenurl", []string{"2379 main.go:10 loopback"}, []string{}},
+		{"portgrpc", []string{"9090 main.go:12 loopback", "50051 main.go:14"}, []string{}},
+		{"rootmain", []string{"8080 main.go:11"}, []string{}},
+		{"envport", []string{"3000 main.go:10"}, []string{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.fixture, func(t *testing.T) {
+			f := detectFixture(t, tt.fixture)
+			m := f.Mains[0]
+			if got := portFacts(m.Ports); !reflect.DeepEqual(got, tt.ports) {
+				t.Errorf("ports = %q, want %q", got, tt.ports)
+			}
+			if got := routeFacts(m.HealthRoutes); !reflect.DeepEqual(got, tt.routes) {
+				t.Errorf("health routes = %q, want %q", got, tt.routes)
+			}
+			for _, p := range m.Ports {
+				if len(p.Trace) == 0 || p.Trace[len(p.Trace)-1].Line != p.Evidence.Line {
+					t.Errorf("port %d: trace %v does not end at its evidence", p.Number, p.Trace)
+				}
+			}
+		})
+	}
+}
+
+func TestDetectPortTrace(t *testing.T) {
+	// Each step of the value's way: the listen call, the variable, the
+	// helper call, the helper's return of its parameter, the literal.
+	f := detectFixture(t, "portenvhelper")
+	var got []string
+	for _, e := range f.Mains[0].Ports[0].Trace {
+		got = append(got, e.File+":"+itoa(e.Line)+": "+e.What)
+	}
+	want := []string{
+		`main.go:13: http.ListenAndServe(":" + port)`,
+		`main.go:13: ":"`,
+		`main.go:11: port = getEnv("APP_PORT", "80")`,
+		`main.go:11: getEnv("APP_PORT", "80")`,
+		`env.go:9: return fallback`,
+		`main.go:11: "80"`,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("trace:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestDetectLoopbackNote(t *testing.T) {
+	f := detectFixture(t, "portlistenurl")
+	want := ". listens on port 2379 on loopback by default (main.go:10)"
+	if notes := strings.Join(f.Notes, "\n"); !strings.Contains(notes, want) {
+		t.Errorf("notes %q do not contain %q", notes, want)
+	}
+}
+
+func TestDetectTimeZones(t *testing.T) {
+	f := detectFixture(t, "timezone")
+	root, _ := f.Main(".")
+	want := []Evidence{{File: "internal/clock/clock.go", Line: 6, What: "time.LoadLocation(zone)"}}
+	if !reflect.DeepEqual(root.TimeZones, want) {
+		t.Errorf("time zones = %+v, want %+v", root.TimeZones, want)
+	}
+	// cmd/embedded imports time/tzdata: the binary carries the zones.
+	if embedded, _ := f.Main("cmd/embedded"); len(embedded.TimeZones) != 0 {
+		t.Errorf("cmd/embedded imports time/tzdata, yet time zones = %+v", embedded.TimeZones)
+	}
+	// Only a runtime without zoneinfo gets the zones built in.
+	for _, tt := range []struct {
+		main, runtime string
+		tags          bool
+	}{{".", "scratch", true}, {".", "alpine", true}, {".", "distroless", false}, {".", "chainguard", false}, {"./cmd/embedded", "scratch", false}} {
+		res, err := GenerateFrom(f, &Options{Main: tt.main, Runtime: tt.runtime, UID: DefaultUID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(string(res.Dockerfile), "-tags timetzdata"); got != tt.tags {
+			t.Errorf("%s on %s: -tags timetzdata is %v, want %v", tt.main, tt.runtime, got, tt.tags)
+		}
+	}
+}
+
+func TestDetectVendorMode(t *testing.T) {
+	tests := []struct {
+		fixture  string
+		goflags  string
+		vendored bool
+		problems []string
+	}{
+		{"vendored", "", true, []string{}},
+		{"vendorold", "", false, []string{"go.mod says go 1.13: before 1.14 the go command ignores vendor/"}},
+		{"vendorstale", "", false, []string{
+			"github.com/acme/loadgen is required at v1.4.0 in go.mod but vendored at v1.2.0",
+			"github.com/acme/old is marked explicit in vendor/modules.txt but not required in go.mod",
+			"github.com/acme/report@v0.2.0 is required in go.mod but not vendored",
+		}},
+		{"vendored", "-mod=mod", false, []string{"GOFLAGS sets -mod=mod"}},
+		{"vendorold", "-trimpath -mod=vendor", true, []string{}},
+		{"rootmain", "", false, []string{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.fixture+tt.goflags, func(t *testing.T) {
+			t.Setenv("GOFLAGS", tt.goflags)
+			f := detectFixture(t, tt.fixture)
+			if f.Vendored != tt.vendored || !reflect.DeepEqual(f.VendorProblems, tt.problems) {
+				t.Errorf("vendored = %v, problems %q; want %v, %q", f.Vendored, f.VendorProblems, tt.vendored, tt.problems)
 			}
 		})
 	}

@@ -18,9 +18,17 @@ type Facts struct {
 	// NestedModules are directories below Dir that hold their own go.mod and
 	// so are not part of this module.
 	NestedModules []string `json:"nestedModules"`
-	// Vendored is true when vendor/modules.txt exists: builds use it and
-	// skip the download step.
+	// Vendored is true when the go command would build in vendor mode:
+	// -mod=vendor in GOFLAGS, or a go line of 1.14 or later and a
+	// vendor/modules.txt consistent with go.mod. Builds then use vendor/
+	// and skip the download step.
 	Vendored bool `json:"vendored"`
+	// VendorDir is true when vendor/modules.txt exists.
+	VendorDir bool `json:"vendorDir"`
+	// VendorProblems say why a vendor/ directory is not used (out of date
+	// with go.mod, a go line before 1.14, -mod in GOFLAGS); the build then
+	// runs in module mode (-mod=mod) with a download step.
+	VendorProblems []string `json:"vendorProblems"`
 	// Workspace is set when a go.work file governs Dir.
 	Workspace *Workspace `json:"workspace,omitempty"`
 	// LocalReplaces are `replace` directives whose target is a directory.
@@ -31,6 +39,10 @@ type Facts struct {
 	// EmbedPatterns are //go:embed patterns, relative to the module root:
 	// .dockerignore must never exclude them.
 	EmbedPatterns []string `json:"embedPatterns"`
+	// UnresolvedModules are modules a main imports whose source is not on
+	// disk (not in the module cache: `go mod download` fetches them); what
+	// they import was judged by the known cgo list only.
+	UnresolvedModules []string `json:"unresolvedModules"`
 	// Notes are remarks for people (for example a missing go line).
 	Notes []string `json:"notes"`
 }
@@ -59,15 +71,42 @@ type MainPackage struct {
 	// Cgo is true when the package needs cgo; CgoEvidence says why.
 	Cgo         bool       `json:"cgo"`
 	CgoEvidence []Evidence `json:"cgoEvidence"`
+	// UnresolvedModules are the modules this main reaches whose source is
+	// not on disk, so cgo below them is judged by the known list only.
+	UnresolvedModules []string `json:"unresolvedModules"`
 	// Ports are the listen ports found in the package and the module
 	// packages it imports, sorted, each with its evidence.
 	Ports []Port `json:"ports"`
+	// HealthRoutes are the health routes (/healthz, /health, /livez,
+	// /readyz, /ping) the package and the module packages it imports
+	// register, in order of preference; --healthcheck auto probes the
+	// first.
+	HealthRoutes []HealthRoute `json:"healthRoutes"`
+	// TimeZones are the module's time.LoadLocation calls this package
+	// reaches: they need zoneinfo at run time, which scratch and alpine
+	// lack. Empty when a reached package imports time/tzdata, which embeds
+	// it.
+	TimeZones []Evidence `json:"timeZones"`
+}
+
+// HealthRoute is one registered health route.
+type HealthRoute struct {
+	Path     string   `json:"path"`
+	Evidence Evidence `json:"evidence"`
 }
 
 // Port is one detected listen port.
 type Port struct {
-	Number   int      `json:"number"`
+	Number int `json:"number"`
+	// Evidence is where the number is written.
 	Evidence Evidence `json:"evidence"`
+	// Loopback is true when the program binds the port to loopback by
+	// default (127.0.0.1, localhost, ::1): nothing outside the container
+	// reaches it until the program is told another address.
+	Loopback bool `json:"loopback"`
+	// Trace is how the value reaches the listen call: the call first,
+	// then each variable, const, flag or helper, the literal last.
+	Trace []Evidence `json:"trace,omitempty"`
 }
 
 // Evidence points at what made detection decide something.
@@ -77,6 +116,10 @@ type Evidence struct {
 	File string `json:"file,omitempty"`
 	Line int    `json:"line,omitempty"`
 	What string `json:"what"`
+	// Chain is the import chain from the main package to the package the
+	// evidence is about (cgo): module directories for the module's own
+	// packages, import paths for the others.
+	Chain []string `json:"chain,omitempty"`
 }
 
 // BrokenPackage is a directory that cannot build as one package.

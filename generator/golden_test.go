@@ -84,7 +84,8 @@ func TestMatrix(t *testing.T) {
 				}
 				allowed++
 				checkGolden(t, v.name()+".Dockerfile", res.Dockerfile)
-				want := barExpect{builder: v.builder, runtime: v.runtime, cgo: v.cgo, goVersion: facts.Module.BuildGo, uid: DefaultUID, ports: port, health: "http"}
+				// Neither fixture registers a health route: auto probes tcp.
+				want := barExpect{builder: v.builder, runtime: v.runtime, cgo: v.cgo, goVersion: facts.Module.BuildGo, uid: DefaultUID, ports: port, health: "tcp"}
 				if problems := checkBar(res.Dockerfile, want); len(problems) > 0 {
 					t.Errorf("below the hardening bar:\n%s", strings.Join(problems, "\n"))
 				}
@@ -120,23 +121,32 @@ func TestVariants(t *testing.T) {
 		{"distroless-uid10001", "rootmain", Options{UID: 10001, Port: "none"},
 			barExpect{builder: "chainguard", runtime: "distroless", goVersion: "1.23.1", uid: 10001}},
 		{"scratch-uid10001", "rootmain", Options{Runtime: "scratch", UID: 10001, Port: "9000"},
-			barExpect{builder: "chainguard", runtime: "scratch", goVersion: "1.23.1", uid: 10001, ports: []string{"9000"}, health: "http"}},
+			barExpect{builder: "chainguard", runtime: "scratch", goVersion: "1.23.1", uid: 10001, ports: []string{"9000"}, health: "tcp"}},
 		{"vendored", "vendored", Options{},
 			barExpect{builder: "chainguard", runtime: "chainguard", cgo: true, goVersion: "1.22.5", vendored: true}},
+		// vendor/ out of date with go.mod: module mode, a download step.
+		{"vendor-stale", "vendorstale", Options{},
+			barExpect{builder: "chainguard", runtime: "distroless", goVersion: "1.22"}},
+		// time.LoadLocation on scratch: the zones are built in.
+		{"timezone-scratch", "timezone", Options{Runtime: "scratch"},
+			barExpect{builder: "chainguard", runtime: "scratch", goVersion: "1.22"}},
 		{"article2-context", "article2/src", Options{Context: ".."},
-			barExpect{builder: "chainguard", runtime: "distroless", goVersion: "1.22.2", ports: []string{"8080"}, health: "http"}},
+			barExpect{builder: "chainguard", runtime: "distroless", goVersion: "1.22.2", ports: []string{"8080"}, health: "tcp"}},
 		{"replace-context", "replace/app", Options{Context: ".."},
 			barExpect{builder: "chainguard", runtime: "distroless", goVersion: "1.22.3"}},
 		{"multicmd-api", "multicmd", Options{Main: "./cmd/api", Runtime: "alpine"},
-			barExpect{builder: "chainguard", runtime: "alpine", goVersion: "1.24.0", ports: []string{"9090"}, health: "http"}},
+			barExpect{builder: "chainguard", runtime: "alpine", goVersion: "1.24.0", ports: []string{"9090"}, health: "tcp"}},
 		{"cgo-off", "cgodep", Options{Cgo: "off", Runtime: "scratch"},
-			barExpect{builder: "chainguard", runtime: "scratch", goVersion: "1.23.0", ports: []string{"7070"}, health: "http"}},
+			barExpect{builder: "chainguard", runtime: "scratch", goVersion: "1.23.0", ports: []string{"7070"}, health: "tcp"}},
 		{"healthcheck-tcp", "rootmain", Options{Healthcheck: "tcp", HealthcheckInterval: "1m", HealthcheckRetries: 5},
 			barExpect{builder: "chainguard", runtime: "distroless", goVersion: "1.23.1", ports: []string{"8080"}, health: "tcp"}},
 		{"healthcheck-exec", "rootmain", Options{Healthcheck: "exec", HealthcheckCmd: `["/usr/local/bin/rootmain", "health"]`},
 			barExpect{builder: "chainguard", runtime: "distroless", goVersion: "1.23.1", ports: []string{"8080"}, health: "exec"}},
 		{"healthcheck-none", "rootmain", Options{Healthcheck: "none"},
 			barExpect{builder: "chainguard", runtime: "distroless", goVersion: "1.23.1", ports: []string{"8080"}}},
+		// portconst registers GET /health: auto probes that path.
+		{"healthcheck-auto-route", "portconst", Options{},
+			barExpect{builder: "chainguard", runtime: "distroless", goVersion: "1.22", ports: []string{"8080"}, health: "http"}},
 		{"healthcheck-http-path", "rootmain", Options{Runtime: "alpine", HealthcheckPath: "/livez", HealthcheckTimeout: "2s"},
 			barExpect{builder: "chainguard", runtime: "alpine", goVersion: "1.23.1", ports: []string{"8080"}, health: "http"}},
 	}

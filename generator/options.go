@@ -59,10 +59,12 @@ type Options struct {
 	// digest (every base image by digest).
 	Pin string
 
-	// Healthcheck is auto (or ""): http when a port is known, else none;
-	// or http, tcp, exec, none.
+	// Healthcheck is auto (or ""): http when a port is known and a health
+	// route is detected (or HealthcheckPath is set), tcp for a port
+	// without one, else none; or http, tcp, exec, none.
 	Healthcheck string
-	// HealthcheckPath is the http probe's path ("" means /healthz).
+	// HealthcheckPath is the http probe's path ("" means the detected
+	// health route, else /healthz).
 	HealthcheckPath string
 	// HealthcheckCmd is the exec probe, a JSON array like
 	// ["/usr/local/bin/app","health"].
@@ -281,7 +283,7 @@ func (o *Options) Args() []string {
 	add("--catalog", o.Catalog, "")
 	add("--pin", o.Pin, "auto")
 	add("--healthcheck", o.Healthcheck, "auto")
-	add("--healthcheck-path", o.HealthcheckPath, DefaultHealthcheckPath)
+	add("--healthcheck-path", o.HealthcheckPath, "")
 	if o.HealthcheckCmd != "" {
 		canonical, _ := execForm(o.HealthcheckCmd)
 		args = append(args, "--healthcheck-cmd", canonical)

@@ -33,8 +33,14 @@ type Plan struct {
 	WorkDir   string
 	DepCopies []CopyStep
 	Vendored  bool
-	GoWorkOff bool
-	CGO       bool
+	// IgnoreVendor builds with -mod=mod: vendor/ exists but the go command
+	// would reject it or not use it (Facts.VendorProblems).
+	IgnoreVendor bool
+	GoWorkOff    bool
+	// EmbedTzdata builds with -tags timetzdata: the program loads time
+	// zones and the runtime has no zoneinfo.
+	EmbedTzdata bool
+	CGO         bool
 	// Package is the main package argument of go build, "./cmd/server".
 	Package string
 	Binary  string
@@ -181,6 +187,7 @@ func NewPlan(f *Facts, o *Options, cat *Catalog) (*Plan, error) {
 		return nil, err
 	}
 	p.Vendored = f.Vendored
+	p.IgnoreVendor = f.VendorDir && !f.Vendored
 
 	p.Package = "./" + main.Dir
 	if main.Dir == "." {
@@ -214,10 +221,16 @@ func NewPlan(f *Facts, o *Options, cat *Catalog) (*Plan, error) {
 		p.WritePasswd = p.UID != DefaultUID
 	}
 
+	// scratch has no files at all and alpine ships without tzdata; the
+	// other runtimes carry /usr/share/zoneinfo.
+	if len(main.TimeZones) > 0 && (p.Runtime == "scratch" || p.Runtime == "alpine") {
+		p.EmbedTzdata = true
+	}
+
 	if p.Labels, err = labelsFor(f.Module.Path, p.Binary); err != nil {
 		return nil, err
 	}
-	if err := planHealthcheck(p, o); err != nil {
+	if err := planHealthcheck(p, o, main.HealthRoutes); err != nil {
 		return nil, err
 	}
 
@@ -258,13 +271,24 @@ func NewPlan(f *Facts, o *Options, cat *Catalog) (*Plan, error) {
 const probePath = "/usr/local/bin/healthcheck"
 
 // planHealthcheck decides the HEALTHCHECK: dockhard's probe for http and tcp
-// (the image has no shell, curl or wget), the program's own for exec.
-func planHealthcheck(p *Plan, o *Options) error {
+// (the image has no shell, curl or wget), the program's own for exec. auto
+// probes http only where the program registers a health route (or
+// --healthcheck-path names one): a service without one would be unhealthy
+// forever, so it gets tcp.
+func planHealthcheck(p *Plan, o *Options, routes []HealthRoute) error {
 	mode := o.Healthcheck
+	healthPath := o.HealthcheckPath
+	if healthPath == "" && len(routes) > 0 {
+		healthPath = routes[0].Path
+	}
 	if mode == "" || mode == "auto" {
-		mode = "none"
-		if len(p.Ports) > 0 {
+		switch {
+		case len(p.Ports) == 0:
+			mode = "none"
+		case healthPath != "":
 			mode = "http"
+		default:
+			mode = "tcp"
 		}
 	}
 	if (mode == "http" || mode == "tcp") && len(p.Ports) == 0 {
@@ -276,7 +300,7 @@ func planHealthcheck(p *Plan, o *Options) error {
 	case "none":
 		return nil
 	case "http":
-		argv = []string{probePath, "http://127.0.0.1:" + strconv.Itoa(p.Ports[0]) + orDefault(o.HealthcheckPath, DefaultHealthcheckPath), timeout}
+		argv = []string{probePath, "http://127.0.0.1:" + strconv.Itoa(p.Ports[0]) + orDefault(healthPath, DefaultHealthcheckPath), timeout}
 	case "tcp":
 		argv = []string{probePath, "tcp://127.0.0.1:" + strconv.Itoa(p.Ports[0]), timeout}
 	case "exec":

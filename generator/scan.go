@@ -2,6 +2,7 @@ package generator
 
 import (
 	"bytes"
+	"go/ast"
 	"go/build"
 	"go/parser"
 	"go/token"
@@ -26,8 +27,15 @@ type sourcePackage struct {
 	names   map[string]bool // package clauses seen (without _test)
 	imports map[string]bool
 	cgo     []Evidence // files with import "C"
-	ports   []Port
-	embeds  []string // //go:embed patterns relative to the module root
+	// files are the package's files parsed in full (those that may listen
+	// or hold a value a listen address is built from); ports and routes
+	// are traced from them once the whole module is scanned.
+	files     []*parsedFile
+	syntax    *pkgSyntax
+	ports     []Port
+	routes    []HealthRoute
+	timeZones []Evidence
+	embeds    []string // //go:embed patterns relative to the module root
 	// first is the package's first file by name: where evidence about the
 	// package as a whole points.
 	first string
@@ -41,7 +49,7 @@ type scannedFile struct {
 	pkg     string
 	imports []string
 	cgoLine int
-	ports   []Port
+	syntax  *parsedFile
 	embeds  []string
 }
 
@@ -50,14 +58,14 @@ type scannedFile struct {
 // "." or "_", and nested modules, which it reports.
 //
 // Directories are scanned in parallel, one at a time per worker: a worker
-// lists a directory once, queues its subdirectories and opens its files
+// lists a directory once, queues its subdirectories, opens its files
 // relative to the open directory, so the kernel resolves one name per file
-// rather than the whole path. Results are merged in path order, so the
-// output does not depend on scheduling.
+// rather than the whole path, and merges them into the directory's package
+// in name order, so the output does not depend on scheduling.
 func scanTree(root string) (map[string]*sourcePackage, []string, error) {
 	var (
 		mu       sync.Mutex
-		files    []scannedFile
+		pkgs     = map[string]*sourcePackage{}
 		nested   []string
 		firstErr error
 		wg       sync.WaitGroup
@@ -72,6 +80,17 @@ func scanTree(root string) (map[string]*sourcePackage, []string, error) {
 		s := pool.Get().(*fileScanner)
 		defer pool.Put(s)
 		found, subdirs, isNested, err := s.scanDir(root, rel)
+		var sp *sourcePackage
+		if err == nil && !isNested {
+			sort.Slice(found, func(i, j int) bool { return found[i].rel < found[j].rel })
+			dirPkgs := map[string]*sourcePackage{}
+			for _, f := range found {
+				if f.pkg != "" { // "" is a file excluded by build constraints
+					mergeFile(dirPkgs, f)
+				}
+			}
+			sp = dirPkgs[rel]
+		}
 		mu.Lock()
 		defer mu.Unlock()
 		switch {
@@ -84,7 +103,9 @@ func scanTree(root string) (map[string]*sourcePackage, []string, error) {
 			nested = append(nested, rel)
 			return
 		}
-		files = append(files, found...)
+		if sp != nil {
+			pkgs[rel] = sp
+		}
 		for _, sub := range subdirs {
 			wg.Add(1)
 			go visit(sub)
@@ -97,13 +118,6 @@ func scanTree(root string) (map[string]*sourcePackage, []string, error) {
 		return nil, nil, firstErr
 	}
 	sort.Strings(nested)
-	sort.Slice(files, func(i, j int) bool { return files[i].rel < files[j].rel })
-	pkgs := map[string]*sourcePackage{}
-	for _, f := range files {
-		if f.pkg != "" { // "" is a file excluded by build constraints
-			mergeFile(pkgs, f)
-		}
-	}
 	return pkgs, nested, nil
 }
 
@@ -142,7 +156,11 @@ func (s *fileScanner) scanDir(root, rel string) (files []scannedFile, subdirs []
 				return nil, nil, false, inputErrorf("cannot read %s: %v", path.Join(rel, name), err)
 			}
 			s.buf = data[:cap(data)] // keep a grown buffer; data is not retained
-			f, err := s.scan(data, filepath.Join(dirPath, name), path.Join(rel, name), rel)
+			fileRel := name
+			if rel != "." {
+				fileRel = rel + "/" + name
+			}
+			f, err := s.scan(data, dirPath, name, fileRel, rel)
 			if err != nil {
 				return nil, nil, false, err
 			}
@@ -168,15 +186,20 @@ func mergeFile(pkgs map[string]*sourcePackage, r scannedFile) {
 	if r.cgoLine > 0 {
 		sp.cgo = append(sp.cgo, Evidence{File: r.rel, Line: r.cgoLine, What: `import "C"`})
 	}
-	sp.ports = append(sp.ports, r.ports...)
+	if r.syntax != nil {
+		sp.files = append(sp.files, r.syntax)
+	}
 	sp.embeds = append(sp.embeds, r.embeds...)
 }
 
 // fileScanner is one worker's reusable state.
 type fileScanner struct {
 	ctxt build.Context
-	data []byte
-	buf  []byte
+	// importsOnly skips listen addresses: set for dependencies, whose
+	// defaults are not this program's ports.
+	importsOnly bool
+	data        []byte
+	buf         []byte
 }
 
 func newFileScanner() *fileScanner {
@@ -193,31 +216,55 @@ func newFileScanner() *fileScanner {
 }
 
 // portHints are the words a file must contain before it is parsed in full
-// for listen addresses; most files contain none and cost only a scan.
-var portHints = [][]byte{[]byte("Listen"), []byte("Serve"), []byte("Getenv"), []byte("LookupEnv"), []byte("Addr"), []byte("flag."), []byte(".Run(")}
+// for listen addresses, the values they are built from (consts, env
+// helpers, flags) and health routes; most files contain none and cost only
+// a scan.
+var portHints = [][]byte{
+	[]byte("Listen"), []byte("Serve"), []byte("Getenv"), []byte("LookupEnv"), []byte("Addr"), []byte("addr"),
+	[]byte("Port"), []byte("PORT"), []byte("flag."), []byte("Flags()"), []byte(".Run("), []byte(".Start("),
+	[]byte("/health"), []byte("/livez"), []byte("/readyz"), []byte("/ping"),
+	[]byte("LoadLocation"),
+}
 
 // scan reads one file's content: its build constraints, package clause,
 // imports, //go:embed lines and, when it may listen, its listen addresses.
-func (s *fileScanner) scan(data []byte, abs, rel, dir string) (scannedFile, error) {
+func (s *fileScanner) scan(data []byte, absDir, name, rel, dir string) (scannedFile, error) {
 	s.data = data
 	// MatchFile applies file name suffixes (_windows.go) and build
 	// constraints (//go:build ignore) exactly as the go command does. Only
 	// a name with '_' or a constraint line can exclude a file, so the others
 	// skip it.
-	if strings.Contains(filepath.Base(abs), "_") || bytes.Contains(data, []byte("go:build")) || bytes.Contains(data, []byte("+build")) {
-		ok, err := s.ctxt.MatchFile(filepath.Dir(abs), filepath.Base(abs))
+	if strings.Contains(name, "_") || bytes.Contains(data, []byte("go:build")) || bytes.Contains(data, []byte("+build")) {
+		ok, err := s.ctxt.MatchFile(absDir, name)
 		if err != nil || !ok {
 			// A file the go command cannot read the header of is not ours
 			// to judge; the build will report it.
 			return scannedFile{}, nil
 		}
 	}
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, rel, data, parser.ImportsOnly)
-	if err != nil {
-		return scannedFile{}, nil
+	var full *parsedFile
+	if !s.importsOnly {
+		for _, h := range portHints {
+			if bytes.Contains(data, h) {
+				full = parseFull(rel, data)
+				break
+			}
+		}
 	}
-	out := scannedFile{dir: dir, rel: rel, pkg: f.Name.Name}
+	var (
+		fset *token.FileSet
+		f    *ast.File
+	)
+	if full != nil {
+		fset, f = full.fset, full.ast
+	} else {
+		fset = token.NewFileSet()
+		var err error
+		if f, err = parser.ParseFile(fset, rel, data, parser.ImportsOnly|parser.SkipObjectResolution); err != nil {
+			return scannedFile{}, nil
+		}
+	}
+	out := scannedFile{dir: dir, rel: rel, pkg: f.Name.Name, syntax: full}
 	usesEmbed := false
 	for _, is := range f.Imports {
 		p, err := strconv.Unquote(is.Path.Value)
@@ -235,12 +282,6 @@ func (s *fileScanner) scan(data []byte, abs, rel, dir string) (scannedFile, erro
 	}
 	if usesEmbed {
 		out.embeds = embedPatterns(data, dir)
-	}
-	for _, h := range portHints {
-		if bytes.Contains(data, h) {
-			out.ports = findPorts(rel, data)
-			break
-		}
 	}
 	return out, nil
 }

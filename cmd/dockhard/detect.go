@@ -55,7 +55,14 @@ func printFacts(w io.Writer, f *generator.Facts) {
 		fmt.Fprintf(w, "toolchain   go%s\n", m.Toolchain)
 	}
 	fmt.Fprintf(w, "builds with Go %s\n", m.BuildGo)
-	fmt.Fprintf(w, "vendor      %s\n", yesNo(f.Vendored, "yes (vendor/modules.txt: no download step)", "no"))
+	switch {
+	case f.Vendored:
+		fmt.Fprintln(w, "vendor      yes (vendor/modules.txt matches go.mod: no download step)")
+	case f.VendorDir:
+		fmt.Fprintf(w, "vendor      not used: %s; builds in module mode (-mod=mod) with a download step\n", strings.Join(f.VendorProblems, "; "))
+	default:
+		fmt.Fprintln(w, "vendor      no")
+	}
 	if ws := f.Workspace; ws != nil {
 		need := "not needed: the build sets GOWORK=off"
 		if ws.Needed {
@@ -97,12 +104,31 @@ func printMains(w io.Writer, title string, mains []generator.MainPackage) {
 			fmt.Fprintln(w, "    ports none found (no EXPOSE)")
 		}
 		for _, p := range mp.Ports {
-			fmt.Fprintf(w, "    port  %d  %s\n", p.Number, evidence(p.Evidence))
+			loopback := ""
+			if p.Loopback {
+				loopback = " (loopback by default)"
+			}
+			fmt.Fprintf(w, "    port  %d%s  %s\n", p.Number, loopback, evidence(p.Evidence))
+		}
+		for _, r := range mp.HealthRoutes {
+			fmt.Fprintf(w, "    health %s  %s\n", r.Path, evidence(r.Evidence))
+		}
+		for _, e := range mp.TimeZones {
+			fmt.Fprintf(w, "    zones %s (needs zoneinfo: built in with -tags timetzdata on scratch and alpine)\n", evidence(e))
+		}
+		if len(mp.Ports) > 0 && len(mp.HealthRoutes) == 0 {
+			fmt.Fprintln(w, "    health no health route registered (--healthcheck auto probes tcp)")
 		}
 	}
 }
 
 func evidence(e generator.Evidence) string {
+	if len(e.Chain) > 0 {
+		// The import chain first, then where in it the decision was made.
+		c := e
+		c.Chain = nil
+		return strings.Join(e.Chain, " → ") + " (" + evidence(c) + ")"
+	}
 	switch {
 	case e.File != "" && e.Line > 0:
 		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.What)

@@ -38,8 +38,8 @@ func addOptionFlags(fs *pflag.FlagSet, opts *generator.Options, dockerignore *bo
 	fs.BoolVar(dockerignore, "dockerignore", true, "also write <context>/.dockerignore")
 	fs.StringVar(&opts.Catalog, "catalog", "", "image catalog file to use instead of the built-in one, relative to DIR")
 	fs.StringVar(&opts.Pin, "pin", "auto", "digest (every base image by digest), tag, or auto (digests only for images without version tags)")
-	fs.StringVar(&opts.Healthcheck, "healthcheck", "auto", "HEALTHCHECK: http or tcp (dockhard's probe), exec (--healthcheck-cmd), none; auto is http when a port is known")
-	fs.StringVar(&opts.HealthcheckPath, "healthcheck-path", generator.DefaultHealthcheckPath, "path the http probe requests")
+	fs.StringVar(&opts.Healthcheck, "healthcheck", "auto", "HEALTHCHECK: http or tcp (dockhard's probe), exec (--healthcheck-cmd), none; auto is http when a port and a health route (/healthz, /health, /livez, /readyz, /ping) are detected, tcp for a port without one")
+	fs.StringVar(&opts.HealthcheckPath, "healthcheck-path", "", "path the http probe requests (default: the detected health route, else "+generator.DefaultHealthcheckPath+")")
 	fs.StringVar(&opts.HealthcheckCmd, "healthcheck-cmd", "", `the program's own probe for --healthcheck exec, as a JSON array: '["/usr/local/bin/app","health"]'`)
 	fs.StringVar(&opts.HealthcheckInterval, "healthcheck-interval", generator.DefaultHealthcheckInterval, "time between probes (1s to 1h)")
 	fs.StringVar(&opts.HealthcheckTimeout, "healthcheck-timeout", generator.DefaultHealthcheckTimeout, "time a probe may take (1s to 10m)")
@@ -100,6 +100,24 @@ or the work failed; 2 bad flags or input; 130 interrupted.`,
 	return cmd
 }
 
+// warnLoopback says when an exposed, detected port is bound to loopback by
+// default: the image is right, but the container must be started with the
+// program's address flag or variable, or nothing outside reaches it.
+func warnLoopback(streams ioStreams, res *generator.Result, o generator.Options) {
+	if o.Port != "" && o.Port != "auto" {
+		return // the port was chosen by hand
+	}
+	main, ok := res.Facts.Main(strings.TrimPrefix(res.Plan.Package, "./"))
+	if !ok {
+		return
+	}
+	for _, p := range main.Ports {
+		if p.Loopback {
+			fmt.Fprintf(streams.Err, "dockhard: warning: port %d binds to loopback by default (%s:%d); start the container with the program's address flag or variable set to listen on all interfaces, or nothing outside it can connect\n", p.Number, p.Evidence.File, p.Evidence.Line)
+		}
+	}
+}
+
 func runGenerate(cmd *cobra.Command, streams ioStreams, dir string, opts *generateOptions) error {
 	o, err := withRecordedOptions(cmd.Flags(), dir, opts.Options)
 	if err != nil {
@@ -112,6 +130,7 @@ func runGenerate(cmd *cobra.Command, streams ioStreams, dir string, opts *genera
 	if err != nil {
 		return err
 	}
+	warnLoopback(streams, res, o)
 	states, err := printOrInspect(streams, res)
 	if err != nil || states == nil {
 		return err

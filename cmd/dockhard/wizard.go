@@ -152,15 +152,22 @@ func askOptions(p Prompter, f *generator.Facts, o generator.Options, preset map[
 		}
 	}
 	if !preset["healthcheck"] && port != "" && port != "none" {
-		answer, err := p.Select("How should Docker check that it is healthy?",
-			"The image has no shell or curl: dockhard builds a tiny probe (about 1.5 MB) for http and tcp.",
-			[]string{"http", "tcp", "exec", "none"}, func(v string) string { return healthHelp[v] }, "http")
+		// auto probes http where the program registers a health route,
+		// tcp where it does not.
+		def, help := "tcp", "The image has no shell or curl: dockhard builds a tiny probe (about 1.5 MB) for http and tcp."
+		if len(main.HealthRoutes) > 0 {
+			r := main.HealthRoutes[0]
+			def = "http"
+			help += fmt.Sprintf(" Health route %s detected in %s:%d.", r.Path, r.Evidence.File, r.Evidence.Line)
+		}
+		answer, err := p.Select("How should Docker check that it is healthy?", help,
+			[]string{"http", "tcp", "exec", "none"}, func(v string) string { return healthHelp[v] }, def)
 		if err != nil {
 			return o, err
 		}
 		o.Healthcheck = answer
-		if answer == "http" {
-			o.Healthcheck = "auto" // http is what auto chooses for a program with a port
+		if answer == def {
+			o.Healthcheck = "auto" // what auto chooses for this program
 		}
 		if answer == "exec" && !preset["healthcheck-cmd"] {
 			cmd, err := p.Input("Which command checks it? (JSON array)",

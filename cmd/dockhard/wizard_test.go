@@ -307,8 +307,15 @@ func TestWizardHealthcheckChoices(t *testing.T) {
 		qBuilder: "", qRuntime: "", qPort: "<default>", qHealth: "tcp", qUID: "<default>", qExtras: []string(nil),
 	})
 	o, err := askOptions(p, facts, defaultOptions(), nil)
-	if err != nil || o.Healthcheck != "tcp" {
+	// rootmain registers no health route: tcp is what auto picks.
+	if err != nil || o.Healthcheck != "auto" {
 		t.Fatalf("tcp: %+v, %v", o, err)
+	}
+	p = newFakePrompter(t, map[string]any{
+		qBuilder: "", qRuntime: "", qPort: "<default>", qHealth: "http", qUID: "<default>", qExtras: []string(nil),
+	})
+	if o, err = askOptions(p, facts, defaultOptions(), nil); err != nil || o.Healthcheck != "http" {
+		t.Fatalf("http without a detected route must be explicit: %+v, %v", o, err)
 	}
 	p = newFakePrompter(t, map[string]any{
 		qBuilder: "", qRuntime: "", qPort: "<default>", qHealth: "exec", qHealthCmd: `["/usr/local/bin/rootmain","health"]`, qUID: "<default>", qExtras: []string(nil),

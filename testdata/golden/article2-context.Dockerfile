@@ -173,5 +173,5 @@ COPY --from=builder --chmod=0555 /out/rafaelfernandessilva /usr/local/bin/rafael
 COPY --from=builder --chmod=0555 /out/healthcheck /usr/local/bin/healthcheck
 USER 65532:65532
 EXPOSE 8080
-HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 CMD ["/usr/local/bin/healthcheck","http://127.0.0.1:8080/healthz","5s"]
+HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 CMD ["/usr/local/bin/healthcheck","tcp://127.0.0.1:8080","5s"]
 ENTRYPOINT ["/usr/local/bin/rafaelfernandessilva"]

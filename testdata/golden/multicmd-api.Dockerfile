@@ -179,5 +179,5 @@ COPY --from=builder --chmod=0555 /out/api /usr/local/bin/api
 COPY --from=builder --chmod=0555 /out/healthcheck /usr/local/bin/healthcheck
 USER 65532:65532
 EXPOSE 9090
-HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 CMD ["/usr/local/bin/healthcheck","http://127.0.0.1:9090/healthz","5s"]
+HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 CMD ["/usr/local/bin/healthcheck","tcp://127.0.0.1:9090","5s"]
 ENTRYPOINT ["/usr/local/bin/api"]

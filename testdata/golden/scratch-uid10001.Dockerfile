@@ -184,5 +184,5 @@ COPY --from=builder --chmod=0555 /out/rootmain /usr/local/bin/rootmain
 COPY --from=builder --chmod=0555 /out/healthcheck /usr/local/bin/healthcheck
 USER 10001:10001
 EXPOSE 9000
-HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 CMD ["/usr/local/bin/healthcheck","http://127.0.0.1:9000/healthz","5s"]
+HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 CMD ["/usr/local/bin/healthcheck","tcp://127.0.0.1:9000","5s"]
 ENTRYPOINT ["/usr/local/bin/rootmain"]

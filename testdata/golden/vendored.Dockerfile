@@ -6,7 +6,7 @@ FROM cgr.dev/chainguard/go:latest@sha256:faf3f70ddc6b4780f0506724bdd813f91511b25
 ENV GOMODCACHE=/go/pkg/mod \
     GOCACHE=/go/build-cache
 WORKDIR /src
-# vendor/modules.txt is present: the modules come from vendor/, nothing to download.
+# vendor/modules.txt matches go.mod: the modules come from vendor/, nothing to download.
 COPY . /src/
 RUN --mount=type=cache,target=/go/pkg/mod \
     --mount=type=cache,target=/go/build-cache \

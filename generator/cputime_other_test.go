@@ -1,0 +1,8 @@
+//go:build !unix
+
+package generator
+
+import "time"
+
+// processCPU is not measured here: the benchmark's CPU ratio needs getrusage.
+func processCPU() time.Duration { return 0 }

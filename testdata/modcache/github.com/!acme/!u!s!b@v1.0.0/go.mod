@@ -1,0 +1,3 @@
+module github.com/Acme/USB
+
+go 1.21

@@ -1,0 +1,3 @@
+module github.com/acme/pcap
+
+go 1.21

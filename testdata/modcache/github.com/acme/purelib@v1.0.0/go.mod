@@ -1,0 +1,3 @@
+module github.com/acme/purelib
+
+go 1.21

@@ -1,0 +1,3 @@
+package purelib
+
+func Sum(a, b int) int { return a + b }

@@ -1,0 +1,3 @@
+package handle
+
+func Open() {}

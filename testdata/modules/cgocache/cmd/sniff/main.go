@@ -1,0 +1,5 @@
+package main
+
+import "github.com/acme/pcap/capture"
+
+func main() { capture.Open() }

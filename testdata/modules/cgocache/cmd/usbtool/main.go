@@ -1,0 +1,5 @@
+package main
+
+import "example.com/cgocache/internal/device"
+
+func main() { device.List() }

@@ -1,0 +1,5 @@
+package device
+
+import usb "github.com/Acme/USB"
+
+func List() { usb.Open() }

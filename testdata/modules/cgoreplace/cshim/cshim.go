@@ -1,0 +1,6 @@
+package cshim
+
+// static void call(void) {}
+import "C"
+
+func Call() { C.call() }

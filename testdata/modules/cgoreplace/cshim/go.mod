@@ -1,0 +1,3 @@
+module example.com/cshim
+
+go 1.22

@@ -1,0 +1,5 @@
+package main
+
+import "example.com/portcobra/internal/cli"
+
+func main() { cli.Execute() }

@@ -1,0 +1,3 @@
+module example.com/portconst
+
+go 1.22

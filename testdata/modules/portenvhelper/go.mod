@@ -1,0 +1,3 @@
+module example.com/portenvhelper
+
+go 1.22

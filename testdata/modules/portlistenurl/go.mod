@@ -1,0 +1,3 @@
+module example.com/portlistenurl
+
+go 1.22

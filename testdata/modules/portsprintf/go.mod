@@ -1,0 +1,3 @@
+module example.com/portsprintf
+
+go 1.22

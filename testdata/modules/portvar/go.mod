@@ -1,0 +1,3 @@
+module example.com/portvar
+
+go 1.22

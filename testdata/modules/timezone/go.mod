@@ -1,0 +1,3 @@
+module example.com/timezone
+
+go 1.22
