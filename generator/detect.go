@@ -100,6 +100,9 @@ func Detect(dir string) (*Facts, error) {
 	if f.Workspace != nil {
 		d.decideWorkspace(siblings)
 	}
+	if d.readErr != nil {
+		return nil, d.readErr
+	}
 	if f.Mains == nil {
 		f.Mains = []MainPackage{}
 	}
@@ -126,6 +129,8 @@ type detector struct {
 	facts  *Facts
 	pkgs   map[string]*sourcePackage
 	vendor map[string]*sourcePackage // by import path; nil value: not vendored
+	// readErr is the first vendored file refused as special or oversized.
+	readErr error
 }
 
 // localDir maps an import path of this module to its package directory.
@@ -134,7 +139,7 @@ func (d *detector) localDir(importPath string) (string, bool) {
 	switch {
 	case importPath == mod:
 		return ".", true
-	case strings.HasPrefix(importPath, mod+"/"):
+	case strings.HasPrefix(importPath, mod+"/") && validImportPath(importPath):
 		return strings.TrimPrefix(importPath, mod+"/"), true
 	}
 	return "", false
@@ -150,6 +155,9 @@ func (d *detector) vendored(importPath string) *sourcePackage {
 		return sp
 	}
 	d.vendor[importPath] = nil
+	if !validImportPath(importPath) {
+		return nil // a path like example.com/../../x would read outside vendor/
+	}
 	dir := filepath.Join(d.root, "vendor", filepath.FromSlash(importPath))
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -163,7 +171,10 @@ func (d *detector) vendored(importPath string) *sourcePackage {
 		if e.IsDir() || !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
 			continue
 		}
-		data, err := os.ReadFile(filepath.Join(dir, name))
+		data, err := readRegular(filepath.Join(dir, name), kindGoSource)
+		if IsInputError(err) && d.readErr == nil {
+			d.readErr = err
+		}
 		if err != nil {
 			continue
 		}

@@ -2,6 +2,7 @@ package generator
 
 import (
 	"errors"
+	"go/version"
 	"io/fs"
 	"os"
 	"path"
@@ -19,9 +20,12 @@ const defaultGoVersion = "1.16"
 // readGoMod parses dir/go.mod into f.Module and f.LocalReplaces.
 func readGoMod(dir string, f *Facts) error {
 	name := filepath.Join(dir, "go.mod")
-	data, err := os.ReadFile(name)
+	data, err := readRegular(name, kindGoMod)
 	if errors.Is(err, fs.ErrNotExist) {
 		return inputErrorf("no go.mod in %s: dockhard needs a Go module; create one with `go mod init <module path>` in that directory, or pass the directory that holds go.mod", dir)
+	}
+	if IsInputError(err) {
+		return err
 	}
 	if err != nil {
 		return inputErrorf("cannot read %s: %v", name, err)
@@ -42,7 +46,9 @@ func readGoMod(dir string, f *Facts) error {
 		m.Toolchain = strings.TrimPrefix(mf.Toolchain.Name, "go")
 	}
 	switch {
-	case m.Toolchain != "":
+	// The go line is the minimum and a toolchain line below it is ignored
+	// by the go command: the higher of the two builds.
+	case m.Toolchain != "" && version.Compare("go"+m.Toolchain, "go"+m.GoVersion) > 0:
 		m.BuildGo = m.Toolchain
 	case m.GoVersion != "":
 		m.BuildGo = m.GoVersion
@@ -109,7 +115,10 @@ func findGoWork(dir string) string {
 // readGoWork fills f.Workspace from the go.work file at workPath. Which
 // sibling modules are needed is decided later, once imports are known.
 func readGoWork(dir, workPath string, f *Facts) (map[string]string, error) {
-	data, err := os.ReadFile(workPath)
+	data, err := readRegular(workPath, kindGoWork)
+	if IsInputError(err) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, inputErrorf("cannot read %s: %v", workPath, err)
 	}
@@ -150,7 +159,7 @@ func readGoWork(dir, workPath string, f *Facts) (map[string]string, error) {
 
 // modulePathOf returns the module path declared in dir/go.mod, or "".
 func modulePathOf(dir string) string {
-	data, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+	data, err := readRegular(filepath.Join(dir, "go.mod"), kindGoMod)
 	if err != nil {
 		return ""
 	}

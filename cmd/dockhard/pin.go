@@ -101,7 +101,7 @@ Paths are relative to the current directory.`,
 				return err
 			}
 			// The catalog is the user's own file, named on the command line.
-			if _, err := generator.WriteFiles(states, true); err != nil {
+			if _, err := writeFiles(states, true); err != nil {
 				return err
 			}
 			if len(changes) == 0 {
