@@ -18,6 +18,7 @@ import (
 func newLintCmd(streams ioStreams) *cobra.Command {
 	var (
 		format, failOn, explain, gomod string
+		buildArgs                      []string
 	)
 	cmd := &cobra.Command{
 		Use:   "lint [FILE...]",
@@ -48,6 +49,14 @@ Exit codes: 0 clean (nothing at or above --fail-on); 1 findings at or above
 			if format != "text" && format != "json" && format != "sarif" {
 				return &usageError{fmt.Errorf("--format %q: use text, json or sarif", format)}
 			}
+			values := map[string]string{}
+			for _, kv := range buildArgs {
+				k, v, ok := strings.Cut(kv, "=")
+				if !ok || k == "" {
+					return &usageError{fmt.Errorf("--build-arg %q: write NAME=VALUE, like BASE_IMAGE=alpine:3.24.1", kv)}
+				}
+				values[k] = v
+			}
 			if len(args) == 0 {
 				args = []string{"Dockerfile"}
 			}
@@ -65,11 +74,12 @@ Exit codes: 0 clean (nothing at or above --fail-on); 1 findings at or above
 				if module != "" {
 					modules = append(modules, module)
 				}
-				findings, err := generator.Lint(name, data, generator.LintOptions{GoVersion: goVersion})
+				lintOpts := generator.LintOptions{GoVersion: goVersion, BuildArgs: values, Context: cmd.Context()}
+				findings, err := generator.Lint(name, data, lintOpts)
 				if err != nil {
 					return err
 				}
-				bk, err := generator.BuildKitLint(name, data)
+				bk, err := generator.BuildKitLintWith(name, data, lintOpts)
 				if err != nil {
 					return err
 				}
@@ -105,6 +115,7 @@ Exit codes: 0 clean (nothing at or above --fail-on); 1 findings at or above
 	fs.StringVar(&format, "format", "text", "text, json or sarif (SARIF 2.1.0, for GitHub code scanning)")
 	fs.StringVar(&failOn, "fail-on", "warning", "lowest severity that makes lint exit 1: info, warning or error")
 	fs.StringVar(&explain, "explain", "", "print what a rule means and how to fix it, like DH005")
+	fs.StringArrayVar(&buildArgs, "build-arg", nil, "NAME=VALUE for a build argument, to judge a base image chosen by one (FROM ${BASE_IMAGE}); repeatable")
 	fs.StringVar(&gomod, "gomod", "", "go.mod file whose Go version the builder must match (default: a go.mod beside the Dockerfile)")
 	return cmd
 }
