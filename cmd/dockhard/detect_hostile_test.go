@@ -43,3 +43,21 @@ func TestDetectJSONHasNoNull(t *testing.T) {
 		t.Fatalf("empty mains not written as []:\n%s", r.out)
 	}
 }
+
+// An interrupted generate that stopped before writing says so, exits 130
+// and leaves the tree as it was; the message never claims more than is
+// known.
+func TestInterruptedGenerateSaysWhatWasWritten(t *testing.T) {
+	dir := copyFixture(t, "rootmain")
+	before := snapshot(t, dir)
+	ctx, cancel := contextWithCancel()
+	cancel()
+	var out, errb strings.Builder
+	code := run(ctx, []string{"generate", dir}, ioStreams{In: strings.NewReader(""), Out: &out, Err: &errb})
+	if code != exitInterrupted || errb.String() != "dockhard: interrupted before anything was written\n" {
+		t.Fatalf("exit %d, stderr %q", code, errb.String())
+	}
+	if changes := diffSnapshots(before, snapshot(t, dir)); len(changes) > 0 {
+		t.Fatalf("an interrupted run changed files: %v", changes)
+	}
+}
