@@ -47,6 +47,6 @@ func exitWhenStuck(ctx context.Context, stderr io.Writer) {
 	<-ctx.Done()
 	time.Sleep(stuckGrace)
 	writing.Lock()
-	fmt.Fprintln(stderr, "dockhard: interrupted; nothing was being written")
+	fmt.Fprintln(stderr, "dockhard: interrupted; each file on disk is whole, the old one or the new one")
 	os.Exit(exitInterrupted)
 }
