@@ -36,7 +36,9 @@ listed in the entry's "digests".
 Credentials come from your Docker configuration and credential helpers;
 without any, registries are asked anonymously. A registry that cannot be
 reached, a tag that does not exist or refused credentials fail the whole
-run (exit 1) and leave the catalog file exactly as it was.
+run (exit 1) and leave the catalog file exactly as it was. Every registry
+call has a deadline (--timeout, for connecting, the TLS handshake, the
+response headers and each image as a whole); Ctrl-C ends the run at once.
 
 Paths are relative to the current directory.`,
 		Example: `  # Start a team catalog from the built-in one, with fresh digests
