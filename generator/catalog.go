@@ -4,7 +4,6 @@ import (
 	"bytes"
 	_ "crypto/sha256" // registers sha256 for digest validation
 	"encoding/json"
-	"os"
 	"regexp"
 	"strings"
 
@@ -67,7 +66,10 @@ func DefaultCatalog() (*Catalog, error) {
 
 // LoadCatalog reads a catalog file of the same schema as the embedded one.
 func LoadCatalog(name string) (*Catalog, error) {
-	data, err := os.ReadFile(name)
+	data, err := readRegular(name, kindCatalog)
+	if IsInputError(err) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, inputErrorf("--catalog: %v", err)
 	}

@@ -117,7 +117,7 @@ func newDepResolver(root string, f *Facts, siblings map[string]string) *depResol
 // readGoMod has already reported any error, so one here yields nil.
 func parseGoModFile(root string) *modfile.File {
 	name := filepath.Join(root, "go.mod")
-	data, err := os.ReadFile(name)
+	data, err := readRegular(name, kindGoMod)
 	if err != nil {
 		return nil
 	}
@@ -144,6 +144,9 @@ func (r *depResolver) moduleOf(importPath string) (string, bool) {
 // (then the module is recorded as missing) or the directory holds no Go
 // file built for the target.
 func (r *depResolver) lookup(importPath string) (sp *sourcePackage, modPath string) {
+	if !validImportPath(importPath) {
+		return nil, importPath // example.com/m/../../x would read outside the module
+	}
 	modPath, ok := r.moduleOf(importPath)
 	if !ok {
 		// Not in go.mod: an old go.mod (before 1.17) that does not list
@@ -183,7 +186,9 @@ func (r *depResolver) lookup(importPath string) (sp *sourcePackage, modPath stri
 	if sp, ok := r.pkgs[dir]; ok {
 		return sp, modPath
 	}
-	sp = scanPackageDir(r.scanner, dir, importPath)
+	// The module cache is the user's own, not the repository's: a file
+	// there that cannot be read only leaves that package unknown.
+	sp, _ = scanPackageDir(r.scanner, dir, importPath)
 	r.pkgs[dir] = sp
 	return sp, modPath
 }
@@ -196,33 +201,49 @@ func (r *depResolver) missingModules() []string {
 // scanPackageDir reads the Go files of one package directory outside the
 // module (a dependency), imports only. label names the package in
 // evidence: files are labelled label/name.go. It returns nil when the
-// directory cannot be read or builds no file for the target.
-func scanPackageDir(s *fileScanner, absDir, label string) *sourcePackage {
+// directory cannot be read or builds no file for the target, and the first
+// file refused as special or oversized (an InputError): a .go name that is
+// a link to /dev/zero or a FIFO is never read, and the caller decides
+// whether that is the user's problem (vendor/) or not (the module cache).
+func scanPackageDir(s *fileScanner, absDir, label string) (*sourcePackage, error) {
 	dir, err := os.Open(absDir)
 	if err != nil {
-		return nil
+		return nil, nil
 	}
 	defer dir.Close()
 	entries, err := dir.ReadDir(-1)
 	if err != nil {
-		return nil
+		return nil, nil
 	}
 	sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
 	pkgs := map[string]*sourcePackage{}
+	var refused error
 	for _, e := range entries {
 		name := e.Name()
-		if !e.Type().IsRegular() || !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
+		if e.IsDir() || !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
 			continue
 		}
-		data, err := readAt(dir, absDir, name, s.buf)
+		var data []byte
+		if e.Type().IsRegular() {
+			data, err = readAt(dir, absDir, name, s.buf)
+			if err == nil {
+				s.buf = data[:cap(data)]
+			}
+		} else {
+			// A link is followed as the go command would; what it
+			// leads to must still be a regular file of a sane size.
+			data, err = readRegular(filepath.Join(absDir, name), kindGoSource)
+		}
 		if err != nil {
+			if IsInputError(err) && refused == nil {
+				refused = err
+			}
 			continue
 		}
-		s.buf = data[:cap(data)]
 		r, err := s.scan(data, absDir, name, path.Join(label, name), label)
 		if err == nil && r.pkg != "" {
 			mergeFile(pkgs, r)
 		}
 	}
-	return pkgs[label]
+	return pkgs[label], refused
 }

@@ -102,6 +102,9 @@ func Detect(dir string) (*Facts, error) {
 	if f.Workspace != nil {
 		d.decideWorkspace(siblings)
 	}
+	if d.readErr != nil {
+		return nil, d.readErr
+	}
 	if f.Mains == nil {
 		f.Mains = []MainPackage{}
 	}
@@ -144,6 +147,8 @@ type detector struct {
 	pkgs   map[string]*sourcePackage
 	vendor map[string]*sourcePackage // by import path; nil value: not vendored
 	deps   *depResolver
+	// readErr is the first vendored file refused as special or oversized.
+	readErr error
 }
 
 // localDir maps an import path of this module to its package directory.
@@ -152,7 +157,7 @@ func (d *detector) localDir(importPath string) (string, bool) {
 	switch {
 	case importPath == mod:
 		return ".", true
-	case strings.HasPrefix(importPath, mod+"/"):
+	case strings.HasPrefix(importPath, mod+"/") && validImportPath(importPath):
 		return strings.TrimPrefix(importPath, mod+"/"), true
 	}
 	return "", false
@@ -167,8 +172,15 @@ func (d *detector) vendored(importPath string) *sourcePackage {
 	if sp, ok := d.vendor[importPath]; ok {
 		return sp
 	}
+	d.vendor[importPath] = nil
+	if !validImportPath(importPath) {
+		return nil // a path like example.com/../../x would read outside vendor/
+	}
 	relDir := path.Join("vendor", importPath)
-	sp := scanPackageDir(d.deps.scanner, filepath.Join(d.root, filepath.FromSlash(relDir)), relDir)
+	sp, err := scanPackageDir(d.deps.scanner, filepath.Join(d.root, filepath.FromSlash(relDir)), relDir)
+	if err != nil && d.readErr == nil {
+		d.readErr = err
+	}
 	d.vendor[importPath] = sp
 	return sp
 }

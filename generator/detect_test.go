@@ -3,6 +3,7 @@ package generator
 import (
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -468,5 +469,54 @@ func TestDetectVendorMode(t *testing.T) {
 				t.Errorf("vendored = %v, problems %q; want %v, %q", f.Vendored, f.VendorProblems, tt.vendored, tt.problems)
 			}
 		})
+	}
+}
+
+// The go line is the minimum: a toolchain line below it, which the go
+// command ignores, does not lower the builder's Go.
+func TestToolchainBelowGoLineIsIgnored(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "go.mod"), "module example.com/x\n\ngo 1.23.0\n\ntoolchain go1.21.0\n")
+	writeFile(t, filepath.Join(dir, "main.go"), "package main\n\nfunc main() {}\n")
+	f, err := Detect(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Module.BuildGo != "1.23.0" {
+		t.Fatalf("BuildGo = %q, want 1.23.0 (the go line, higher than the toolchain line)", f.Module.BuildGo)
+	}
+}
+
+// An import path that cleans to somewhere outside vendor/ is not followed:
+// the file there (with import "C") must not be read.
+func TestVendoredImportPathsStayInVendor(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "a", "b", "m")
+	writeFile(t, filepath.Join(dir, "go.mod"), "module example.com/m\n\ngo 1.22.0\n")
+	writeFile(t, filepath.Join(dir, "vendor", "modules.txt"), "# example.com/x v1.0.0\n")
+	writeFile(t, filepath.Join(dir, "main.go"), "package main\n\nimport _ \"example.com/../../../outside\"\n\nfunc main() {}\n")
+	// m/vendor/example.com/../../../outside is root/a/b/outside.
+	writeFile(t, filepath.Join(root, "a", "b", "outside", "c.go"), "package outside\n\nimport \"C\"\n")
+	f, err := Detect(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Mains) != 1 || len(f.Mains[0].CgoEvidence) != 0 {
+		t.Fatalf("detection read a file outside the module: %+v", f.Mains)
+	}
+}
+
+// //go:embed patterns the go tool rejects never reach the .dockerignore,
+// and "**" keeps its one-element meaning there.
+func TestEmbedPatternsTheGoToolRejects(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "go.mod"), "module example.com/m\n\ngo 1.22.0\n")
+	writeFile(t, filepath.Join(dir, "main.go"), "package main\n\nimport \"embed\"\n\n//go:embed ../../etc/passwd .. static/*.html\n//go:embed **/*.pem\nvar files embed.FS\n\nfunc main() { _ = files }\n")
+	res, err := Generate(dir, &Options{UID: DefaultUID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := res.Plan.KeepPatterns; !slices.Equal(got, []string{"*/*.pem", "static/*.html"}) {
+		t.Fatalf("keep patterns %q, want [*/*.pem static/*.html]", got)
 	}
 }

@@ -2,6 +2,7 @@ package generator
 
 import (
 	"errors"
+	"go/version"
 	"io/fs"
 	"os"
 	"path"
@@ -19,9 +20,12 @@ const defaultGoVersion = "1.16"
 // readGoMod parses dir/go.mod into f.Module and f.LocalReplaces.
 func readGoMod(dir string, f *Facts) error {
 	name := filepath.Join(dir, "go.mod")
-	data, err := os.ReadFile(name)
+	data, err := readRegular(name, kindGoMod)
 	if errors.Is(err, fs.ErrNotExist) {
 		return inputErrorf("no go.mod in %s: dockhard needs a Go module; create one with `go mod init <module path>` in that directory, or pass the directory that holds go.mod", dir)
+	}
+	if IsInputError(err) {
+		return err
 	}
 	if err != nil {
 		return inputErrorf("cannot read %s: %v", name, err)
@@ -34,22 +38,8 @@ func readGoMod(dir string, f *Facts) error {
 	if mf.Module == nil || mf.Module.Mod.Path == "" {
 		return inputErrorf("%s has no module line: add `module <path>` at the top", name)
 	}
-	m := Module{Path: mf.Module.Mod.Path}
-	if mf.Go != nil {
-		m.GoVersion = mf.Go.Version
-	}
-	if mf.Toolchain != nil {
-		m.Toolchain = strings.TrimPrefix(mf.Toolchain.Name, "go")
-	}
-	switch {
-	case m.Toolchain != "":
-		m.BuildGo = m.Toolchain
-	case m.GoVersion != "":
-		m.BuildGo = m.GoVersion
-	default:
-		m.BuildGo = defaultGoVersion
-		f.Notes = append(f.Notes, "go.mod has no go line; Go treats that as go "+defaultGoVersion+" (add one with `go mod edit -go=<version>`)")
-	}
+	m := moduleVersions(mf, f)
+	m.Path = mf.Module.Mod.Path
 	for _, r := range mf.Require {
 		m.Requires = append(m.Requires, r.Mod.Path)
 	}
@@ -82,6 +72,65 @@ func readGoMod(dir string, f *Facts) error {
 	return nil
 }
 
+// moduleVersions reads the go and toolchain lines; the higher one builds.
+func moduleVersions(mf *modfile.File, f *Facts) Module {
+	var m Module
+	if mf.Go != nil {
+		m.GoVersion = mf.Go.Version
+	}
+	if mf.Toolchain != nil {
+		m.Toolchain = strings.TrimPrefix(mf.Toolchain.Name, "go")
+	}
+	switch {
+	// The go line is the minimum and a toolchain line below it is ignored
+	// by the go command: the higher of the two builds.
+	case m.Toolchain != "" && version.Compare("go"+m.Toolchain, "go"+m.GoVersion) > 0:
+		m.BuildGo = m.Toolchain
+	case m.GoVersion != "":
+		m.BuildGo = m.GoVersion
+	default:
+		m.BuildGo = defaultGoVersion
+		f.Notes = append(f.Notes, "go.mod has no go line; Go treats that as go "+defaultGoVersion+" (add one with `go mod edit -go=<version>`)")
+	}
+	return m
+}
+
+// ReadGoVersion returns the Go version a builder must provide for the
+// go.mod file at name: the higher of its go and toolchain lines. A missing
+// file is an error that matches fs.ErrNotExist; a special, oversized or
+// unparsable one is an InputError.
+func ReadGoVersion(name string) (string, error) {
+	data, err := readRegular(name, kindGoMod)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", &missingGoModError{name: name, err: err}
+	}
+	if err != nil {
+		if IsInputError(err) {
+			return "", err
+		}
+		return "", inputErrorf("cannot read %s: %v", name, err)
+	}
+	mf, err := modfile.Parse(name, data, nil)
+	if err != nil {
+		return "", inputErrorf("go.mod does not parse: %v", err)
+	}
+	var f Facts
+	m := moduleVersions(mf, &f)
+	return m.BuildGo, nil
+}
+
+// missingGoModError is a --gomod that does not exist: bad input that still
+// matches fs.ErrNotExist.
+type missingGoModError struct {
+	name string
+	err  error
+}
+
+func (e *missingGoModError) Error() string { return "--gomod " + e.name + ": no such file" }
+func (e *missingGoModError) Unwrap() []error {
+	return []error{e.err, &InputError{Msg: e.Error()}}
+}
+
 // findGoWork looks for the go.work that governs dir the way the go command
 // does: GOWORK if set (off disables), else the nearest go.work in dir or
 // its parents.
@@ -109,7 +158,10 @@ func findGoWork(dir string) string {
 // readGoWork fills f.Workspace from the go.work file at workPath. Which
 // sibling modules are needed is decided later, once imports are known.
 func readGoWork(dir, workPath string, f *Facts) (map[string]string, error) {
-	data, err := os.ReadFile(workPath)
+	data, err := readRegular(workPath, kindGoWork)
+	if IsInputError(err) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, inputErrorf("cannot read %s: %v", workPath, err)
 	}
@@ -150,7 +202,7 @@ func readGoWork(dir, workPath string, f *Facts) (map[string]string, error) {
 
 // modulePathOf returns the module path declared in dir/go.mod, or "".
 func modulePathOf(dir string) string {
-	data, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+	data, err := readRegular(filepath.Join(dir, "go.mod"), kindGoMod)
 	if err != nil {
 		return ""
 	}

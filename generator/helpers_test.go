@@ -15,3 +15,12 @@ func writeFile(t testing.TB, name, content string) {
 		t.Fatal(err)
 	}
 }
+
+func readFile(t testing.TB, name string) string {
+	t.Helper()
+	data, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}

@@ -2,6 +2,7 @@ package generator
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"regexp"
 	"sort"
@@ -10,6 +11,7 @@ import (
 	"github.com/distribution/reference"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
+	"github.com/moby/buildkit/frontend/dockerfile/shell"
 )
 
 // Severity orders findings; --fail-on picks the threshold.
@@ -68,6 +70,11 @@ type LintOptions struct {
 	// GoVersion, when known (from a go.mod), lets lint judge a distro
 	// builder's packaged Go.
 	GoVersion string
+	// BuildArgs are --build-arg values: a base image chosen by a build
+	// argument (FROM ${BASE_IMAGE}) is judged with them.
+	BuildArgs map[string]string
+	// Context ends a long lint early (an interrupt); nil means never.
+	Context context.Context
 }
 
 // shellRuntimes are bases that ship a shell; the others (distroless,
@@ -93,9 +100,13 @@ func Lint(name string, data []byte, opts LintOptions) ([]Finding, error) {
 	if err != nil {
 		return nil, inputErrorf("%s: %v", name, err)
 	}
-	stages, _, err := instructions.Parse(res.AST, nil)
+	stages, metaArgs, err := instructions.Parse(res.AST, nil)
 	if err != nil {
 		return nil, inputErrorf("%s: %v", name, err)
+	}
+	ctx := opts.Context
+	if ctx == nil {
+		ctx = context.Background()
 	}
 	// Suppressions: a dockhard:ignore comment on the lines before an
 	// instruction.
@@ -110,8 +121,11 @@ func Lint(name string, data []byte, opts LintOptions) ([]Finding, error) {
 			}
 		}
 	}
-	l := &linter{file: name, opts: opts}
+	l := &linter{file: name, opts: opts, ctx: ctx, bases: resolveBases(stages, metaArgs, res.EscapeToken, opts.BuildArgs)}
 	l.check(stages)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	for i, f := range l.findings {
 		if reason, ok := ignores[f.Line][f.Rule]; ok {
 			l.findings[i].Suppressed, l.findings[i].Reason = true, reason
@@ -124,7 +138,58 @@ func Lint(name string, data []byte, opts LintOptions) ([]Finding, error) {
 type linter struct {
 	file     string
 	opts     LintOptions
+	ctx      context.Context
 	findings []Finding
+	// bases are the stages' base names with build arguments expanded; ""
+	// for a base chosen at build time (an argument without a value).
+	bases []string
+	// steps counts instructions judged, to check ctx now and then.
+	steps int
+}
+
+// interrupted reports, every 1024 instructions, whether the context ended.
+func (l *linter) interrupted() bool {
+	l.steps++
+	return l.steps%1024 == 0 && l.ctx.Err() != nil
+}
+
+// argEnv is the build arguments visible to FROM, for BuildKit's shell
+// lexer.
+type argEnv map[string]string
+
+func (e argEnv) Get(k string) (string, bool) { v, ok := e[k]; return v, ok }
+func (e argEnv) Keys() []string              { return sortedKeys(e) }
+
+// resolveBases expands the build arguments in each stage's base name the
+// way BuildKit does: the global ARGs' defaults, overridden by buildArgs. A
+// base that still depends on an argument without a value is chosen at
+// build time, "".
+func resolveBases(stages []instructions.Stage, metaArgs []instructions.ArgCommand, escape rune, buildArgs map[string]string) []string {
+	lex := shell.NewLex(escape)
+	env := argEnv{}
+	for _, a := range metaArgs {
+		for _, kv := range a.Args {
+			if v, ok := buildArgs[kv.Key]; ok {
+				env[kv.Key] = v
+			} else if kv.Value != nil {
+				if v, _, err := lex.ProcessWord(*kv.Value, env); err == nil {
+					env[kv.Key] = v
+				}
+			}
+		}
+	}
+	bases := make([]string, len(stages))
+	for i, st := range stages {
+		if !strings.Contains(st.BaseName, "$") {
+			bases[i] = st.BaseName
+			continue
+		}
+		r, err := lex.ProcessWordWithMatches(st.BaseName, env)
+		if err == nil && len(r.Unmatched) == 0 && r.Result != "" {
+			bases[i] = r.Result
+		}
+	}
+	return bases
 }
 
 func (l *linter) report(id string, at located, format string, args ...any) {
@@ -158,20 +223,24 @@ func (l *linter) check(stages []instructions.Stage) {
 		}
 	}
 	final := stages[len(stages)-1]
+	finalBase := l.bases[len(stages)-1]
 	if len(stages) == 1 {
 		l.report("DH001", stageFrom{final}, "single stage: the toolchain and the source ship in the image")
 	}
-	staticFinal := staticRuntime.MatchString(final.BaseName)
-	for _, st := range stages {
-		l.checkBase(st, names)
+	staticFinal := staticRuntime.MatchString(finalBase)
+	for i, st := range stages {
+		l.checkBase(st, l.bases[i], names)
 		l.checkCommands(st, staticFinal)
 	}
-	l.checkFinal(final, names)
+	l.checkFinal(final, finalBase, names)
 }
 
-func (l *linter) checkBase(st instructions.Stage, stageNames map[string]bool) {
-	base := st.BaseName
-	if base == "scratch" || stageNames[strings.ToLower(base)] || strings.Contains(base, "$") {
+func (l *linter) checkBase(st instructions.Stage, base string, stageNames map[string]bool) {
+	if base == "" {
+		l.report("DH022", stageFrom{st}, "the base image %s is chosen at build time by a build argument without a value: its pinning cannot be checked; pass --build-arg NAME=VALUE to check it with a value", st.BaseName)
+		return
+	}
+	if base == "scratch" || stageNames[strings.ToLower(base)] {
 		return
 	}
 	ref, err := reference.ParseNormalizedNamed(base)
@@ -204,6 +273,9 @@ func (l *linter) checkCommands(st instructions.Stage, staticFinal bool) {
 		}
 	}
 	for _, c := range st.Commands {
+		if l.interrupted() {
+			return
+		}
 		switch c := c.(type) {
 		case *instructions.AddCommand:
 			remote := false
@@ -276,8 +348,7 @@ var (
 	distroGo = regexp.MustCompile(`(apt-get install|apk add)[^;&|]*\b(golang-go|golang|go)\b`)
 )
 
-func (l *linter) checkFinal(st instructions.Stage, stageNames map[string]bool) {
-	base := st.BaseName
+func (l *linter) checkFinal(st instructions.Stage, base string, stageNames map[string]bool) {
 	at := stageFrom{st}
 	if toolchainImage.MatchString(base) {
 		l.report("DH007", at, "the runtime stage is based on %s, a toolchain image: the compiler ships with the program", base)
@@ -286,6 +357,9 @@ func (l *linter) checkFinal(st instructions.Stage, stageNames map[string]bool) {
 	var runs []*instructions.RunCommand
 	var removal *instructions.RunCommand // the RUN that removes the shell
 	for _, c := range st.Commands {
+		if l.interrupted() {
+			return
+		}
 		switch c := c.(type) {
 		case *instructions.UserCommand:
 			user = c
@@ -316,6 +390,9 @@ func (l *linter) checkFinal(st instructions.Stage, stageNames map[string]bool) {
 	case !numericUser.MatchString(user.User):
 		l.report("DH005", user, "USER %s is a name: Kubernetes runAsNonRoot can only verify a numeric uid; write USER <uid>:<gid>", user.User)
 	}
+	if base == "" {
+		return // chosen at build time: whether it has a shell is unknown
+	}
 	if shellLess.MatchString(base) {
 		for _, r := range runs {
 			l.report("DH011", r, "RUN in %s, which has no shell to run it", base)
@@ -325,10 +402,14 @@ func (l *linter) checkFinal(st instructions.Stage, stageNames map[string]bool) {
 	if stageNames[strings.ToLower(base)] {
 		return // built on another stage of this file: judged there
 	}
-	all := ""
+	// One builder, not +=: a final stage of 100,000 RUN lines must cost
+	// linear time.
+	var b strings.Builder
 	for _, r := range runs {
-		all += strings.Join(r.CmdLine, " ") + "\n"
+		b.WriteString(strings.Join(r.CmdLine, " "))
+		b.WriteByte('\n')
 	}
+	all := b.String()
 	switch {
 	case removal == nil:
 		l.report("DH008", at, "%s ships a shell and a package manager, and nothing removes them: remove them in the last RUN, or use a shell-less runtime", base)

@@ -67,6 +67,9 @@ var Rules = []Rule{
 	{"DH021", SeverityWarning, "apk add without --no-cache",
 		"Without --no-cache the package index stays in the layer.",
 		"hadolint DL3019"},
+	{"DH022", SeverityInfo, "base image chosen at build time",
+		"The base image comes from a build argument without a default (ARG BASE_IMAGE, then FROM ${BASE_IMAGE}): which image it is, and whether it is pinned, is decided by whoever runs the build. Everything else in the file is judged; pass --build-arg NAME=VALUE to judge the base with a value, or give the ARG a pinned default.",
+		"dockhard's hardening bar (point 2)"},
 }
 
 // RuleByID returns a rule by its id; an unknown id is a zero Rule.

@@ -1,9 +1,12 @@
 package generator
 
 import (
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -125,5 +128,44 @@ func TestLintSuppression(t *testing.T) {
 func TestLintParseError(t *testing.T) {
 	if _, err := Lint("x", []byte("FROM alpine:3.24.1\nCOPY --bogus=1 a b\n"), LintOptions{}); err == nil || !IsInputError(err) {
 		t.Fatalf("want an input error, got %v", err)
+	}
+}
+
+// A base chosen by a build argument is reported as such, everything else
+// is judged, and --build-arg values let lint judge the base itself.
+func TestLintBaseChosenByBuildArg(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "testdata", "lint", "DH022-fail.Dockerfile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	findings, err := Lint("f", data, LintOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ruleSet(findings); !slices.Equal(got, []string{"DH022"}) {
+		t.Fatalf("without values: rules %v, want [DH022] (both bases, nothing else)", got)
+	}
+	if bk, err := BuildKitLint("f", data); err != nil {
+		t.Fatalf("BuildKit's checks refused a base chosen at build time: %v", err)
+	} else if len(bk) == 0 {
+		t.Fatalf("BuildKit reported nothing; its InvalidDefaultArgInFrom check should see the ARGs without defaults")
+	}
+	// With values the bases are judged: an unpinned alpine with its shell.
+	findings, err = Lint("f", data, LintOptions{BuildArgs: map[string]string{"GO_VERSION": "1.23.1", "BASE_IMAGE": "alpine"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ruleSet(findings); !slices.Equal(got, []string{"DH002", "DH008", "DH009"}) {
+		t.Fatalf("with values: rules %v, want [DH002 DH008 DH009]", got)
+	}
+}
+
+// Lint notices an interrupt: a cancelled context ends it with the context's
+// error.
+func TestLintStopsOnCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Lint("f", longDockerfile(5000), LintOptions{Context: ctx}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
 	}
 }

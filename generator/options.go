@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Builders and runtimes dockhard knows, in the order help text lists them.
@@ -88,6 +89,9 @@ const (
 
 // HealthcheckModes are the values of --healthcheck.
 var HealthcheckModes = []string{"auto", "http", "tcp", "exec", "none"}
+
+// decimalPort is a port in base 10 without sign or leading zeros.
+var decimalPort = regexp.MustCompile(`^[1-9][0-9]*$`)
 
 var healthPath = regexp.MustCompile(`^/[A-Za-z0-9._~/%?=&+-]*$`)
 
@@ -209,12 +213,19 @@ func execForm(s string) (string, error) {
 	for _, a := range argv {
 		// No white space either: the command is recorded in the header,
 		// whose arguments are separated by spaces.
-		if a == "" || strings.IndexFunc(a, func(r rune) bool { return r <= ' ' || r == 0x7f }) >= 0 {
+		if a == "" || strings.IndexFunc(a, headerBreaking) >= 0 {
 			return "", inputErrorf("--healthcheck-cmd %s: every argument must be non-empty, without spaces or control characters", quoteValue(s))
 		}
 	}
 	out, _ := json.Marshal(argv)
 	return string(out), nil
+}
+
+// headerBreaking is a rune that may not appear in a value recorded in the
+// header: any Unicode white space (U+00A0, U+0085, U+3000 too) or control
+// character, so that the header's fields read back exactly.
+func headerBreaking(r rune) bool {
+	return r <= ' ' || r == 0x7f || unicode.IsSpace(r) || unicode.IsControl(r)
 }
 
 // port returns the port choice: auto, or none, or a number.
@@ -226,7 +237,7 @@ func (o *Options) port() (auto bool, number int, err error) {
 		return false, 0, nil
 	}
 	n, err := strconv.Atoi(o.Port)
-	if err != nil || n < 1 || n > 65535 {
+	if !decimalPort.MatchString(o.Port) || err != nil || n < 1 || n > 65535 {
 		return false, 0, inputErrorf("--port %s: use a number from 1 to 65535, auto (detect) or none (no EXPOSE)", quoteValue(o.Port))
 	}
 	return false, n, nil

@@ -2,9 +2,11 @@ package generator
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"slices"
 	"strings"
@@ -33,7 +35,16 @@ type PinOptions struct {
 	Transport http.RoundTripper
 	// Today is the check date written into refreshed entries.
 	Today time.Time
+	// Context ends the run early (an interrupt); nil means never.
+	Context context.Context
+	// Timeout bounds each image's resolution (connect, TLS handshake,
+	// response headers and the whole call); 0 means DefaultPinTimeout.
+	Timeout time.Duration
 }
+
+// DefaultPinTimeout bounds the resolution of one image: a registry that
+// accepts the connection and never answers must not hang pin.
+const DefaultPinTimeout = 20 * time.Second
 
 // PinChange is one pin that moved.
 type PinChange struct {
@@ -124,19 +135,58 @@ func (o PinOptions) resolve(ref string) (string, error) {
 	if keychain == nil {
 		keychain = authn.DefaultKeychain
 	}
-	opts := []remote.Option{remote.WithAuthFromKeychain(keychain)}
-	if o.Transport != nil {
-		opts = append(opts, remote.WithTransport(o.Transport))
+	timeout := o.Timeout
+	if timeout <= 0 {
+		timeout = DefaultPinTimeout
 	}
+	parent := o.Context
+	if parent == nil {
+		parent = context.Background()
+	}
+	ctx, cancel := context.WithTimeout(parent, timeout)
+	defer cancel()
+	transport := o.Transport
+	if transport == nil {
+		transport = boundedTransport(timeout)
+	}
+	opts := []remote.Option{remote.WithAuthFromKeychain(keychain), remote.WithContext(ctx), remote.WithTransport(transport)}
 	if desc, err := remote.Head(target, opts...); err == nil {
 		return desc.Digest.String(), nil
+	} else if ctx.Err() != nil {
+		return "", pinDeadline(ref, registry, via, timeout, parent)
 	}
 	// Some registries answer HEAD badly; GET is the authority.
 	full, err := remote.Get(target, opts...)
+	if ctx.Err() != nil {
+		return "", pinDeadline(ref, registry, via, timeout, parent)
+	}
 	if err != nil {
 		return "", pinError(ref, registry, via, err)
 	}
 	return full.Digest.String(), nil
+}
+
+// boundedTransport is the default transport with a deadline on every step
+// that can wait on the other side: connect, TLS handshake, response headers.
+func boundedTransport(timeout time.Duration) http.RoundTripper {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.DialContext = (&net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second}).DialContext
+	t.TLSHandshakeTimeout = timeout
+	t.ResponseHeaderTimeout = timeout
+	return t
+}
+
+// pinDeadline reports a resolution cut short: by the interrupt (the
+// context's error, so the command exits 130) or by the timeout.
+func pinDeadline(ref, registry, via string, timeout time.Duration, parent context.Context) error {
+	if parent.Err() != nil {
+		return parent.Err()
+	}
+	where := "registry " + registry
+	if via != "" {
+		where += " (through mirror " + via + ")"
+	}
+	return fmt.Errorf("%s: %s did not answer within %v (--timeout)", ref, where, timeout)
 }
 
 // dockerHubAlias lets a mirror for "docker.io" cover index.docker.io.

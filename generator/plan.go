@@ -97,6 +97,7 @@ var (
 	// sourceHosts are the forges whose module paths are also web URLs.
 	// embedKeep is safePath plus the glob characters of //go:embed.
 	embedKeep   = regexp.MustCompile(`^[A-Za-z0-9._/@+*?-]+$`)
+	doubleStar  = regexp.MustCompile(`\*\*+`)
 	sourceHosts = map[string]bool{"github.com": true, "gitlab.com": true, "bitbucket.org": true, "codeberg.org": true}
 )
 
@@ -179,6 +180,9 @@ func NewPlan(f *Facts, o *Options, cat *Catalog) (*Plan, error) {
 		return nil, inputErrorf("--context: %v", err)
 	}
 	modRel = filepath.ToSlash(modRel)
+	if strings.HasPrefix(modRel, "-") {
+		return nil, inputErrorf("the module directory %s (inside the context) starts with '-', which a Dockerfile reads as a flag; rename the directory", quoteValue(modRel))
+	}
 	if !safePath.MatchString(modRel) {
 		return nil, inputErrorf("the module directory %s (inside the context) has characters dockhard will not write into a Dockerfile; only letters, digits and . _ / @ + - are allowed", quoteValue(modRel))
 	}
@@ -257,10 +261,15 @@ func NewPlan(f *Facts, o *Options, cat *Catalog) (*Plan, error) {
 	}
 	if !o.NoDockerignore && o.Output != "-" {
 		p.DockerignorePath = filepath.Join(p.ContextDir, ".dockerignore")
+		if p.DockerfilePath == p.DockerignorePath {
+			return nil, inputErrorf("--output %s is the .dockerignore dockhard writes beside it; name another file, or pass --dockerignore=false", quoteValue(o.Output))
+		}
 	}
 	for _, e := range f.EmbedPatterns {
-		keep := path.Join(modRel, e)
-		if embedKeep.MatchString(keep) {
+		// In a .dockerignore "**" matches any depth; in //go:embed it is
+		// one element, like "*".
+		keep := path.Join(modRel, doubleStar.ReplaceAllString(e, "*"))
+		if embedKeep.MatchString(keep) && validEmbedPattern(keep) {
 			p.KeepPatterns = append(p.KeepPatterns, keep)
 		}
 	}
@@ -489,6 +498,10 @@ func planDependencies(p *Plan, f *Facts, modRel string) error {
 		}
 		if !safePath.MatchString(rel) {
 			return inputErrorf("%s: the path %s has characters dockhard will not write into a Dockerfile", why, quoteValue(rel))
+		}
+		if strings.HasPrefix(rel, "-") {
+			// COPY would read "--dir/go.mod" as a flag.
+			return inputErrorf("%s: the path %s starts with '-', which a Dockerfile reads as a flag; rename the directory", why, quoteValue(rel))
 		}
 		sources := []string{path.Join(rel, "go.mod")}
 		if _, err := os.Stat(filepath.Join(p.ContextDir, filepath.FromSlash(rel), "go.sum")); err == nil {

@@ -152,6 +152,9 @@ func (s *fileScanner) scanDir(root, rel string) (files []scannedFile, subdirs []
 			subdirs = append(subdirs, path.Join(rel, name))
 		case e.Type().IsRegular() && strings.HasSuffix(name, ".go") && !strings.HasSuffix(name, "_test.go"):
 			data, err := readAt(dir, dirPath, name, s.buf)
+			if IsInputError(err) {
+				return nil, nil, false, err
+			}
 			if err != nil {
 				return nil, nil, false, inputErrorf("cannot read %s: %v", path.Join(rel, name), err)
 			}
@@ -301,6 +304,9 @@ func embedPatterns(data []byte, dir string) []string {
 				field = u
 			}
 			field = strings.TrimPrefix(field, "all:")
+			if !validEmbedPattern(field) {
+				continue // the go tool rejects it (../../etc/passwd, ..)
+			}
 			out = append(out, path.Join(dir, field))
 		}
 	}

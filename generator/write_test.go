@@ -133,3 +133,70 @@ func TestInspectRefusesSymlinkAndDirectory(t *testing.T) {
 		t.Fatalf("something was written through the link: %v", entries)
 	}
 }
+
+// The Dockerfile and the .dockerignore are written as a pair: when the
+// second rename fails (an immutable .dockerignore), the Dockerfile is put
+// back as it was and nothing is reported written.
+func TestWritePairRollsBackWhenTheSecondRenameFails(t *testing.T) {
+	dir := t.TempDir()
+	df, di := filepath.Join(dir, "Dockerfile"), filepath.Join(dir, ".dockerignore")
+	old := HeaderPrefix + "generate. DO NOT EDIT.\nold\n"
+	writeFile(t, df, old)
+	writeFile(t, di, old)
+	states, err := Inspect([]File{{Path: df, Content: []byte("new\n")}, {Path: di, Content: []byte("new\n")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldRename := rename
+	rename = func(from, to string) error {
+		if to == di {
+			return &os.LinkError{Op: "rename", Old: from, New: to, Err: syscall.EPERM}
+		}
+		return oldRename(from, to)
+	}
+	t.Cleanup(func() { rename = oldRename })
+	written, err := WriteFiles(states, false)
+	if err == nil || len(written) != 0 {
+		t.Fatalf("written %v, err %v; want an error and nothing written", written, err)
+	}
+	if !strings.Contains(err.Error(), df+" put back as it was") {
+		t.Errorf("the error does not say the Dockerfile was put back: %v", err)
+	}
+	if got := readFile(t, df); got != old {
+		t.Errorf("the Dockerfile was left replaced: %q", got)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
+		t.Errorf("temporary or backup files were left behind: %v", entries)
+	}
+}
+
+// A target that cannot be replaced (hard-linking it fails as renaming over
+// it would) stops the set before anything is replaced.
+func TestWritePairRefusedBeforeAnyRename(t *testing.T) {
+	dir := t.TempDir()
+	df, di := filepath.Join(dir, "Dockerfile"), filepath.Join(dir, ".dockerignore")
+	old := HeaderPrefix + "generate. DO NOT EDIT.\nold\n"
+	writeFile(t, df, old)
+	writeFile(t, di, old)
+	states, err := Inspect([]File{{Path: df, Content: []byte("new\n")}, {Path: di, Content: []byte("new\n")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldLink := link
+	link = func(from, to string) error {
+		if from == di {
+			return &os.LinkError{Op: "link", Old: from, New: to, Err: syscall.EPERM}
+		}
+		return oldLink(from, to)
+	}
+	t.Cleanup(func() { link = oldLink })
+	if _, err := WriteFiles(states, false); err == nil || !strings.Contains(err.Error(), "cannot replace "+di) {
+		t.Fatalf("err = %v, want a refusal naming .dockerignore", err)
+	}
+	if got := readFile(t, df); got != old {
+		t.Errorf("the Dockerfile was replaced although its pair could not be: %q", got)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
+		t.Errorf("temporary or backup files were left behind: %v", entries)
+	}
+}

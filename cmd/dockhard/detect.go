@@ -4,7 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"reflect"
+	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/spf13/cobra"
 
@@ -31,6 +34,7 @@ Every finding names the file and line it came from.
 				return err
 			}
 			if asJSON {
+				emptyLists(reflect.ValueOf(facts))
 				enc := json.NewEncoder(streams.Out)
 				enc.SetIndent("", "  ")
 				return enc.Encode(facts)
@@ -45,7 +49,7 @@ Every finding names the file and line it came from.
 
 func printFacts(w io.Writer, f *generator.Facts) {
 	m := f.Module
-	fmt.Fprintf(w, "module      %s\n", m.Path)
+	fmt.Fprintf(w, "module      %s\n", show(m.Path))
 	goLine := m.GoVersion
 	if goLine == "" {
 		goLine = "(none: Go assumes 1.16)"
@@ -66,23 +70,23 @@ func printFacts(w io.Writer, f *generator.Facts) {
 	if ws := f.Workspace; ws != nil {
 		need := "not needed: the build sets GOWORK=off"
 		if ws.Needed {
-			need = "needed for " + strings.Join(ws.NeededBy, ", ")
+			need = "needed for " + strings.Join(showEach(ws.NeededBy), ", ")
 		}
-		fmt.Fprintf(w, "workspace   %s (uses %s; %s)\n", ws.File, strings.Join(ws.Uses, " "), need)
+		fmt.Fprintf(w, "workspace   %s (uses %s; %s)\n", show(ws.File), showAll(ws.Uses), need)
 	}
 	for _, r := range f.LocalReplaces {
-		fmt.Fprintf(w, "replace     %s => %s (go.mod:%d)\n", r.Module, r.Target, r.Line)
+		fmt.Fprintf(w, "replace     %s => %s (go.mod:%d)\n", show(r.Module), show(r.Target), r.Line)
 	}
 	printMains(w, "main packages", f.Mains)
 	printMains(w, "main packages under examples/ (only with --main)", f.ExampleMains)
 	for _, b := range f.Broken {
-		fmt.Fprintf(w, "broken      %s mixes packages %s\n", b.Dir, strings.Join(b.Packages, " and "))
+		fmt.Fprintf(w, "broken      %s mixes packages %s\n", show(b.Dir), strings.Join(showEach(b.Packages), " and "))
 	}
 	for _, n := range f.NestedModules {
-		fmt.Fprintf(w, "nested module %s (skipped: it has its own go.mod)\n", n)
+		fmt.Fprintf(w, "nested module %s (skipped: it has its own go.mod)\n", show(n))
 	}
 	for _, n := range f.Notes {
-		fmt.Fprintf(w, "note        %s\n", n)
+		fmt.Fprintf(w, "note        %s\n", show(n))
 	}
 }
 
@@ -95,7 +99,7 @@ func printMains(w io.Writer, title string, mains []generator.MainPackage) {
 	}
 	fmt.Fprintln(w, title+":")
 	for _, mp := range mains {
-		fmt.Fprintf(w, "  ./%s\n", strings.TrimPrefix(mp.Dir, "./"))
+		fmt.Fprintf(w, "  %s\n", show("./"+strings.TrimPrefix(mp.Dir, "./")))
 		fmt.Fprintf(w, "    cgo   %s\n", yesNo(mp.Cgo, "yes", "no"))
 		for _, e := range mp.CgoEvidence {
 			fmt.Fprintf(w, "          %s\n", evidence(e))
@@ -131,11 +135,11 @@ func evidence(e generator.Evidence) string {
 	}
 	switch {
 	case e.File != "" && e.Line > 0:
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.What)
+		return fmt.Sprintf("%s:%d: %s", show(e.File), e.Line, show(e.What))
 	case e.File != "":
-		return e.File + ": " + e.What
+		return show(e.File) + ": " + show(e.What)
 	}
-	return e.What
+	return show(e.What)
 }
 
 func yesNo(b bool, yes, no string) string {
@@ -143,4 +147,51 @@ func yesNo(b bool, yes, no string) string {
 		return yes
 	}
 	return no
+}
+
+// show prints a name from the module (a directory, a path) as it is, or
+// quoted with escapes when it holds anything but printable characters, so a
+// directory name with a newline cannot forge a line of the report.
+func show(s string) string {
+	if strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 {
+		return strconv.Quote(s)
+	}
+	return s
+}
+
+func showEach(list []string) []string {
+	out := make([]string, len(list))
+	for i, s := range list {
+		out[i] = show(s)
+	}
+	return out
+}
+
+func showAll(list []string) string { return strings.Join(showEach(list), " ") }
+
+// emptyLists replaces every nil slice reachable from v with an empty one,
+// so detect --json writes [] for an empty list, never null.
+func emptyLists(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if !v.IsNil() {
+			emptyLists(v.Elem())
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				emptyLists(v.Field(i))
+			}
+		}
+	case reflect.Slice:
+		if v.IsNil() {
+			if v.CanSet() {
+				v.Set(reflect.MakeSlice(v.Type(), 0, 0))
+			}
+			return
+		}
+		for i := range v.Len() {
+			emptyLists(v.Index(i))
+		}
+	}
 }

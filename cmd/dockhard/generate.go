@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"os"
@@ -31,7 +30,7 @@ func addOptionFlags(fs *pflag.FlagSet, opts *generator.Options, dockerignore *bo
 	fs.StringVar(&opts.Runtime, "runtime", "", "runtime image: "+strings.Join(generator.Runtimes, ", ")+" (default distroless; chainguard for cgo programs not built with golang)")
 	fs.StringVar(&opts.Main, "main", "", "main package to build, like ./cmd/server (required when there are several and none at the root)")
 	fs.StringVar(&opts.Port, "port", "auto", "port to EXPOSE: a number, auto (detected) or none")
-	fs.IntVar(&opts.UID, "uid", generator.DefaultUID, "numeric user and group the image runs as (not 0)")
+	fs.Var(newDecimalInt(&opts.UID, generator.DefaultUID, ""), "uid", "numeric user and group the image runs as (not 0)")
 	fs.StringVar(&opts.Cgo, "cgo", "auto", "cgo: auto (detected), on or off")
 	fs.StringVar(&opts.Context, "context", "", "build context directory, relative to DIR, when it is not DIR (like ..)")
 	fs.StringVarP(&opts.Output, "output", "o", "", "Dockerfile to write, relative to DIR (default <context>/Dockerfile); - prints it and writes nothing")
@@ -44,7 +43,7 @@ func addOptionFlags(fs *pflag.FlagSet, opts *generator.Options, dockerignore *bo
 	fs.StringVar(&opts.HealthcheckInterval, "healthcheck-interval", generator.DefaultHealthcheckInterval, "time between probes (1s to 1h)")
 	fs.StringVar(&opts.HealthcheckTimeout, "healthcheck-timeout", generator.DefaultHealthcheckTimeout, "time a probe may take (1s to 10m)")
 	fs.StringVar(&opts.HealthcheckStartPeriod, "healthcheck-start-period", generator.DefaultHealthcheckStartPeriod, "grace time after start (0s to 1h)")
-	fs.IntVar(&opts.HealthcheckRetries, "healthcheck-retries", generator.DefaultHealthcheckRetries, "failed probes before the container is unhealthy (1 to 100)")
+	fs.Var(newDecimalInt(&opts.HealthcheckRetries, generator.DefaultHealthcheckRetries, fmt.Sprintf("use a number from 1 to 100 (default %d)", generator.DefaultHealthcheckRetries)), "healthcheck-retries", "failed probes before the container is unhealthy (1 to 100)")
 }
 
 func newGenerateCmd(streams ioStreams) *cobra.Command {
@@ -152,7 +151,7 @@ func runGenerate(cmd *cobra.Command, streams ioStreams, dir string, opts *genera
 	if err := cmd.Context().Err(); err != nil {
 		return err
 	}
-	written, err := generator.WriteFiles(states, opts.force)
+	written, err := writeFiles(states, opts.force)
 	if err != nil {
 		return err
 	}
@@ -180,6 +179,11 @@ func printOrInspect(streams ioStreams, res *generator.Result) ([]generator.FileS
 
 // withRecordedOptions re-uses the options recorded in the header of a
 // Dockerfile dockhard generated before; flags set on this command line win.
+//
+// The header is untrusted input (it comes with the repository): it is read
+// by the same flag parser and validation as the command line, and it may
+// not move the output or the build context out of the directory that holds
+// the header's file unless the same flag is typed on the command line.
 func withRecordedOptions(flags *pflag.FlagSet, dir string, given generator.Options) (generator.Options, error) {
 	if given.Output == "-" {
 		return given, nil
@@ -188,17 +192,25 @@ func withRecordedOptions(flags *pflag.FlagSet, dir string, given generator.Optio
 	if out == "" {
 		out = filepath.Join(given.Context, "Dockerfile")
 	}
-	recorded, ok, err := recordedArgs(filepath.Join(dir, filepath.FromSlash(out)))
+	headerFile := filepath.Join(dir, filepath.FromSlash(out))
+	recorded, ok, err := recordedArgs(headerFile)
 	if err != nil || !ok {
 		return given, err
 	}
+	where := "the header (line 1) of " + out
 	var o generator.Options
 	var dockerignore bool
 	fs := pflag.NewFlagSet("header", pflag.ContinueOnError)
 	fs.SetOutput(new(bytes.Buffer))
 	addOptionFlags(fs, &o, &dockerignore)
 	if err := fs.Parse(recorded); err != nil {
-		return given, &usageError{fmt.Errorf("the header of %s records arguments dockhard cannot read (%v); fix the header line or delete the file", out, err)}
+		return given, &usageError{fmt.Errorf("%s records arguments dockhard cannot read (%v); fix the header line or delete the file", where, err)}
+	}
+	if fs.NArg() > 0 {
+		return given, &usageError{fmt.Errorf("%s records %q, which is not a flag; a header records only flags: fix the header line or delete the file", where, fs.Arg(0))}
+	}
+	if err := headerContained(fs, flags, dir, headerFile, where, &o); err != nil {
+		return given, err
 	}
 	var setErr error
 	flags.Visit(func(f *pflag.Flag) {
@@ -210,28 +222,73 @@ func withRecordedOptions(flags *pflag.FlagSet, dir string, given generator.Optio
 		return given, &usageError{setErr}
 	}
 	o.NoDockerignore = !dockerignore
+	if err := o.Validate(); err != nil {
+		if given.Validate() == nil { // the bad value came from the header
+			return given, &usageError{fmt.Errorf("%s: %v; fix the header line or delete the file", where, err)}
+		}
+		return given, err
+	}
 	return o, nil
 }
 
-// recordedArgs returns the arguments after "dockhard generate" in the
-// header of a generated file.
-func recordedArgs(path string) ([]string, bool, error) {
-	f, err := os.Open(path)
+// headerContained refuses a header whose --output or --context (not also
+// given on the command line) points outside the directory holding the
+// header's file: a cloned repository must not make go generate write
+// elsewhere.
+func headerContained(recorded, typed *pflag.FlagSet, dir, headerFile, where string, o *generator.Options) error {
+	holder, err := filepath.Abs(filepath.Dir(headerFile))
 	if err != nil {
+		return err
+	}
+	check := func(flag, value string) error {
+		if !recorded.Changed(flag) || typed.Changed(flag) {
+			return nil
+		}
+		if flag == "output" && value == "-" {
+			return &usageError{fmt.Errorf("%s records --output -, which dockhard never records; fix the header line or delete the file", where)}
+		}
+		target, err := filepath.Abs(filepath.Join(dir, filepath.FromSlash(value)))
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(holder, target)
+		if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return &usageError{fmt.Errorf("%s records --%s %q, outside %s, the directory that holds it; a header may not move the output or the build context out of its directory: give --%s on the command line if you mean it", where, flag, value, holder, flag)}
+		}
+		return nil
+	}
+	if err := check("output", o.Output); err != nil {
+		return err
+	}
+	return check("context", o.Context)
+}
+
+// recordedArgs returns the arguments after "dockhard generate" in the
+// header of a generated file. Only a regular file is read, and only its
+// first line; arguments are separated by ASCII spaces, the way Header joins
+// them (a value may hold other white space).
+func recordedArgs(path string) ([]string, bool, error) {
+	line, ok, err := generator.ReadHeaderLine(path)
+	if err != nil {
+		if generator.IsInputError(err) {
+			return nil, false, err
+		}
+		return nil, false, nil // unreadable: not a header to re-use; writing will say why
+	}
+	if !ok {
 		return nil, false, nil
 	}
-	defer f.Close()
-	line, err := bufio.NewReader(f).ReadString('\n')
-	if err != nil && line == "" {
-		return nil, false, nil
-	}
-	line = strings.TrimRight(line, "\r\n")
 	rest, ok := strings.CutPrefix(line, generator.HeaderPrefix)
 	if !ok {
 		return nil, false, nil
 	}
 	rest, ok = strings.CutSuffix(rest, ". DO NOT EDIT.")
-	fields := strings.Fields(rest)
+	var fields []string
+	for _, f := range strings.Split(rest, " ") {
+		if f != "" {
+			fields = append(fields, f)
+		}
+	}
 	if !ok || len(fields) == 0 || fields[0] != "generate" {
 		return nil, false, &usageError{fmt.Errorf("%s has a dockhard header that does not record a generate command; fix the first line or delete the file", path)}
 	}

@@ -117,7 +117,7 @@ func runInit(flags *pflag.FlagSet, streams ioStreams, p Prompter, dir string, gi
 		return nil
 	}
 	writing.Store(true)
-	written, err := generator.WriteFiles(states, force)
+	written, err := writeFiles(states, force)
 	if err != nil {
 		return err
 	}

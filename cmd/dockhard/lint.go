@@ -2,9 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
-	"os"
+	"io/fs"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -17,6 +18,7 @@ import (
 func newLintCmd(streams ioStreams) *cobra.Command {
 	var (
 		format, failOn, explain, gomod string
+		buildArgs                      []string
 	)
 	cmd := &cobra.Command{
 		Use:   "lint [FILE...]",
@@ -47,6 +49,14 @@ Exit codes: 0 clean (nothing at or above --fail-on); 1 findings at or above
 			if format != "text" && format != "json" && format != "sarif" {
 				return &usageError{fmt.Errorf("--format %q: use text, json or sarif", format)}
 			}
+			values := map[string]string{}
+			for _, kv := range buildArgs {
+				k, v, ok := strings.Cut(kv, "=")
+				if !ok || k == "" {
+					return &usageError{fmt.Errorf("--build-arg %q: write NAME=VALUE, like BASE_IMAGE=alpine:3.24.1", kv)}
+				}
+				values[k] = v
+			}
 			if len(args) == 0 {
 				args = []string{"Dockerfile"}
 			}
@@ -57,15 +67,19 @@ Exit codes: 0 clean (nothing at or above --fail-on); 1 findings at or above
 				if err != nil {
 					return err
 				}
-				goVersion, module := goVersionFor(name, gomod)
-				if module != "" {
-					modules = append(modules, module)
-				}
-				findings, err := generator.Lint(name, data, generator.LintOptions{GoVersion: goVersion})
+				goVersion, module, err := goVersionFor(name, gomod)
 				if err != nil {
 					return err
 				}
-				bk, err := generator.BuildKitLint(name, data)
+				if module != "" {
+					modules = append(modules, module)
+				}
+				lintOpts := generator.LintOptions{GoVersion: goVersion, BuildArgs: values, Context: cmd.Context()}
+				findings, err := generator.Lint(name, data, lintOpts)
+				if err != nil {
+					return err
+				}
+				bk, err := generator.BuildKitLintWith(name, data, lintOpts)
 				if err != nil {
 					return err
 				}
@@ -101,39 +115,49 @@ Exit codes: 0 clean (nothing at or above --fail-on); 1 findings at or above
 	fs.StringVar(&format, "format", "text", "text, json or sarif (SARIF 2.1.0, for GitHub code scanning)")
 	fs.StringVar(&failOn, "fail-on", "warning", "lowest severity that makes lint exit 1: info, warning or error")
 	fs.StringVar(&explain, "explain", "", "print what a rule means and how to fix it, like DH005")
-	fs.StringVar(&gomod, "gomod", "", "go.mod whose Go version the builder must match (default: a go.mod beside the Dockerfile)")
+	fs.StringArrayVar(&buildArgs, "build-arg", nil, "NAME=VALUE for a build argument, to judge a base image chosen by one (FROM ${BASE_IMAGE}); repeatable")
+	fs.StringVar(&gomod, "gomod", "", "go.mod file whose Go version the builder must match (default: a go.mod beside the Dockerfile)")
 	return cmd
 }
 
 func readInput(stdin io.Reader, name string) ([]byte, error) {
 	if name == "-" {
-		return io.ReadAll(stdin)
+		return generator.ReadDockerfileFrom("standard input", stdin)
 	}
-	data, err := os.ReadFile(name)
+	data, err := generator.ReadDockerfile(name)
+	if generator.IsInputError(err) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, &usageError{fmt.Errorf("cannot read %s: %w", name, err)}
 	}
 	return data, nil
 }
 
-// goVersionFor finds the Go version the builder must provide: from --gomod,
-// or a go.mod beside the Dockerfile; it also returns the module directory
-// for the closing generate hint.
-func goVersionFor(dockerfile, gomod string) (version, moduleDir string) {
-	dir := gomod
-	if dir == "" {
-		if dockerfile == "-" {
-			return "", ""
+// goVersionFor finds the Go version the builder must provide: from the
+// go.mod named by --gomod (which must exist), or a go.mod beside the
+// Dockerfile when there is one; it also returns the module directory for
+// the closing generate hint.
+func goVersionFor(dockerfile, gomod string) (version, moduleDir string, err error) {
+	if gomod != "" {
+		v, err := generator.ReadGoVersion(gomod)
+		if err != nil {
+			return "", "", err
 		}
-		dir = filepath.Dir(dockerfile)
-	} else {
-		dir = filepath.Dir(gomod)
+		return v, filepath.Dir(gomod), nil
 	}
-	facts, err := generator.Detect(dir)
-	if err != nil {
-		return "", ""
+	if dockerfile == "-" {
+		return "", "", nil
 	}
-	return facts.Module.BuildGo, dir
+	dir := filepath.Dir(dockerfile)
+	v, err := generator.ReadGoVersion(filepath.Join(dir, "go.mod"))
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "", "", nil
+	case err != nil:
+		return "", "", err
+	}
+	return v, dir, nil
 }
 
 func printFindings(w io.Writer, all []generator.Finding, modules []string) {

@@ -22,6 +22,7 @@ func newPinCmd(streams ioStreams) *cobra.Command {
 		catalogFile, output string
 		check               bool
 		mirrors, insecure   []string
+		timeout             time.Duration
 	)
 	cmd := &cobra.Command{
 		Use:   "pin",
@@ -35,7 +36,9 @@ listed in the entry's "digests".
 Credentials come from your Docker configuration and credential helpers;
 without any, registries are asked anonymously. A registry that cannot be
 reached, a tag that does not exist or refused credentials fail the whole
-run (exit 1) and leave the catalog file exactly as it was.
+run (exit 1) and leave the catalog file exactly as it was. Every registry
+call has a deadline (--timeout, for connecting, the TLS handshake, the
+response headers and each image as a whole); Ctrl-C ends the run at once.
 
 Paths are relative to the current directory.`,
 		Example: `  # Start a team catalog from the built-in one, with fresh digests
@@ -58,7 +61,16 @@ Paths are relative to the current directory.`,
 			if output == "" && !check {
 				return &usageError{fmt.Errorf("the built-in catalog is part of the binary and cannot be rewritten; pass -o FILE to start a catalog of your own (then use it with generate --catalog), or --catalog FILE to refresh one")}
 			}
-			opts := generator.PinOptions{Mirrors: map[string]string{}, Insecure: insecure, Today: time.Now().UTC()}
+			if timeout <= 0 || timeout > 10*time.Minute {
+				return &usageError{fmt.Errorf("--timeout %v: use a duration from 1ms to 10m, like 20s", timeout)}
+			}
+			if !check {
+				// A path that cannot be written is known before the network.
+				if _, err := generator.Inspect([]generator.File{{Path: output}}); err != nil {
+					return err
+				}
+			}
+			opts := generator.PinOptions{Mirrors: map[string]string{}, Insecure: insecure, Today: time.Now().UTC(), Context: cmd.Context(), Timeout: timeout}
 			if env := os.Getenv(mirrorsEnv); env != "" {
 				mirrors = append(strings.Split(env, ","), mirrors...)
 			}
@@ -101,7 +113,7 @@ Paths are relative to the current directory.`,
 				return err
 			}
 			// The catalog is the user's own file, named on the command line.
-			if _, err := generator.WriteFiles(states, true); err != nil {
+			if _, err := writeFiles(states, true); err != nil {
 				return err
 			}
 			if len(changes) == 0 {
@@ -117,6 +129,7 @@ Paths are relative to the current directory.`,
 	fs.StringVarP(&output, "output", "o", "", "where to write the refreshed catalog (default: the --catalog file)")
 	fs.BoolVar(&check, "check", false, "write nothing; exit 1 when any pin is stale")
 	fs.StringArrayVar(&mirrors, "registry-mirror", nil, "resolve REGISTRY through MIRROR, as REGISTRY=MIRROR (repeatable; also $"+mirrorsEnv+", comma-separated)")
+	fs.DurationVar(&timeout, "timeout", generator.DefaultPinTimeout, "how long one image's resolution may take (connect, TLS, response headers, whole call)")
 	fs.StringArrayVar(&insecure, "insecure-registry", nil, "allow plain HTTP for this registry host only (repeatable)")
 	return cmd
 }

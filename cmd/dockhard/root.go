@@ -52,7 +52,14 @@ func run(ctx context.Context, args []string, streams ioStreams) int {
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	if ctx.Err() != nil {
-		fmt.Fprintln(streams.Err, "dockhard: interrupted; nothing was left half-written")
+		// Say only what is known: a command that stopped on the
+		// interrupt wrote nothing; one that finished has said what it
+		// wrote, and every file it wrote is whole.
+		msg := "dockhard: interrupted; each file on disk is whole, the old one or the new one"
+		if errors.Is(err, context.Canceled) {
+			msg = "dockhard: interrupted before anything was written"
+		}
+		fmt.Fprintln(streams.Err, msg)
 		return exitInterrupted
 	}
 	if err == nil {
