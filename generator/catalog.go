@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/distribution/reference"
 
@@ -19,6 +21,27 @@ import (
 type Catalog struct {
 	Comment string                  `json:"comment,omitempty"`
 	Images  map[string]CatalogImage `json:"images"`
+	// EndOfLife lists the dates publishers state their images stop being
+	// fixed, for the catalog's images and for those it no longer offers
+	// (Debian 12 distroless) so that lint can report them anywhere.
+	EndOfLife []EndOfLife `json:"endOfLife,omitempty"`
+}
+
+// EndOfLife is one publisher-stated end-of-life date.
+type EndOfLife struct {
+	// Image is the repository as a FROM line names it, in its familiar
+	// form: "alpine", "gcr.io/distroless/static-debian12".
+	Image string `json:"image"`
+	// Tag is the version the date is for. It covers the tag itself and
+	// tags that extend it after a "." or "-" ("3.21" covers 3.21.4, "1.24"
+	// covers 1.24.3-trixie); "" covers every tag.
+	Tag string `json:"tag,omitempty"`
+	// EOL is the date (YYYY-MM-DD) after which the image gets no fixes.
+	EOL string `json:"eol"`
+	// Instead is what to use instead.
+	Instead string `json:"instead"`
+	// Source is where the date comes from.
+	Source string `json:"source,omitempty"`
 }
 
 // CatalogImage is one base image and its pin.
@@ -38,6 +61,8 @@ type CatalogImage struct {
 	// Libc is the C library a cgo binary built or run on this image links:
 	// "none" (static only), "musl", "wolfi-glibc", "glibc-2.36", ...
 	Libc string `json:"libc"`
+	// Note says where the pin comes from and what could not be checked.
+	Note string `json:"note,omitempty"`
 }
 
 // catalogKeys are the entries generate needs.
@@ -66,12 +91,27 @@ func DefaultCatalog() (*Catalog, error) {
 }
 
 // LoadCatalog reads a catalog file of the same schema as the embedded one.
+// The built-in end-of-life dates always apply as well: a team catalog made
+// before a base reached its end of life must not hide that it did.
 func LoadCatalog(name string) (*Catalog, error) {
 	data, err := os.ReadFile(name)
 	if err != nil {
 		return nil, inputErrorf("--catalog: %v", err)
 	}
-	return ParseCatalog(name, data)
+	c, err := ParseCatalog(name, data)
+	if err != nil {
+		return nil, err
+	}
+	builtIn, err := DefaultCatalog()
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range builtIn.EndOfLife {
+		if !slices.Contains(c.EndOfLife, e) {
+			c.EndOfLife = append(c.EndOfLife, e)
+		}
+	}
+	return c, nil
 }
 
 // ParseCatalog decodes and validates a catalog.
@@ -94,6 +134,14 @@ func ParseCatalog(name string, data []byte) (*Catalog, error) {
 		}
 		if err := img.validate(); err != nil {
 			return nil, inputErrorf("catalog %s: %s: %v", name, k, err)
+		}
+	}
+	for _, e := range c.EndOfLife {
+		if e.Image == "" || !datePattern.MatchString(e.EOL) || e.Instead == "" {
+			return nil, inputErrorf("catalog %s: endOfLife: %s %s: every entry needs an image, an eol date (YYYY-MM-DD) and what to use instead", name, quoteValue(e.Image), quoteValue(e.Tag))
+		}
+		if _, err := time.Parse(time.DateOnly, e.EOL); err != nil {
+			return nil, inputErrorf("catalog %s: endOfLife: %s: %v", name, e.Image, err)
 		}
 	}
 	return &c, nil
@@ -172,3 +220,90 @@ func (i CatalogImage) Ref(goVersion, pin string) (string, error) {
 
 // Keys returns the catalog's entries, sorted.
 func (c *Catalog) Keys() []string { return sortedKeys(c.Images) }
+
+// EndOfLifeFor returns the end-of-life entry that covers an image
+// reference, the one with the longest matching tag when several do.
+func (c *Catalog) EndOfLifeFor(ref string) (EndOfLife, bool) {
+	named, err := reference.ParseNormalizedNamed(ref)
+	if err != nil {
+		return EndOfLife{}, false
+	}
+	repo := reference.FamiliarName(named)
+	tag := ""
+	if t, ok := named.(reference.Tagged); ok {
+		tag = t.Tag()
+	}
+	var best EndOfLife
+	found := false
+	for _, e := range c.EndOfLife {
+		if e.Image != repo || !tagCovers(e.Tag, tag) {
+			continue
+		}
+		if !found || len(e.Tag) > len(best.Tag) {
+			best, found = e, true
+		}
+	}
+	return best, found
+}
+
+// tagCovers says whether an end-of-life entry's version covers tag: the
+// same, or tag continues it after "." or "-".
+func tagCovers(version, tag string) bool {
+	if version == "" || tag == version {
+		return true
+	}
+	rest, ok := strings.CutPrefix(tag, version)
+	return ok && (rest[0] == '.' || rest[0] == '-')
+}
+
+// EOLSoon is how far ahead an end of life is reported as coming.
+const EOLSoon = 90 * 24 * time.Hour
+
+// Status says where today stands against the entry's date: past (after
+// it), or soon (within EOLSoon of it).
+func (e EndOfLife) Status(today time.Time) (past, soon bool) {
+	eol, err := time.Parse(time.DateOnly, e.EOL)
+	if err != nil {
+		return false, false
+	}
+	day := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
+	past = day.After(eol)
+	soon = !past && eol.Sub(day) <= EOLSoon
+	return past, soon
+}
+
+// EOLReport is one catalog image past or near its end of life.
+type EOLReport struct {
+	Key, Ref string
+	EndOfLife
+	// Past is true after the end of life, false within EOLSoon of it.
+	Past bool
+}
+
+// CatalogEndOfLife lists the catalog's own images (and the tags pinned in
+// digests) that are past their end of life or within EOLSoon of it, in key
+// order.
+func CatalogEndOfLife(cat *Catalog, today time.Time) []EOLReport {
+	var out []EOLReport
+	for _, key := range cat.Keys() {
+		img := cat.Images[key]
+		if img.Image == "scratch" {
+			continue
+		}
+		tags := sortedKeys(img.Digests)
+		if !strings.Contains(img.Tag, "{go}") {
+			tags = []string{img.Tag}
+		}
+		for _, tag := range tags {
+			ref := img.Image + ":" + tag
+			e, ok := cat.EndOfLifeFor(ref)
+			if !ok {
+				continue
+			}
+			if past, soon := e.Status(today); past || soon {
+				out = append(out, EOLReport{Key: key, Ref: ref, EndOfLife: e, Past: past})
+			}
+		}
+	}
+	return out
+}

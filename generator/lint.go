@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/distribution/reference"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
@@ -68,6 +69,10 @@ type LintOptions struct {
 	// GoVersion, when known (from a go.mod), lets lint judge a distro
 	// builder's packaged Go.
 	GoVersion string
+	// Catalog holds the end-of-life dates; nil means the built-in one.
+	Catalog *Catalog
+	// Today is the date end of life is judged on; zero means now.
+	Today time.Time
 }
 
 // shellRuntimes are bases that ship a shell; the others (distroless,
@@ -109,6 +114,12 @@ func Lint(name string, data []byte, opts LintOptions) ([]Finding, error) {
 				ignores[n.StartLine][m[1]] = m[2]
 			}
 		}
+	}
+	if opts.Catalog == nil {
+		opts.Catalog = builtInCatalog()
+	}
+	if opts.Today.IsZero() {
+		opts.Today = time.Now().UTC()
 	}
 	l := &linter{file: name, opts: opts}
 	l.check(stages)
@@ -178,6 +189,7 @@ func (l *linter) checkBase(st instructions.Stage, stageNames map[string]bool) {
 	if err != nil {
 		return
 	}
+	l.checkEndOfLife(st)
 	tagged, hasTag := ref.(reference.Tagged)
 	_, digested := ref.(reference.Digested)
 	switch {
@@ -186,6 +198,21 @@ func (l *linter) checkBase(st instructions.Stage, stageNames map[string]bool) {
 		l.report("DH002", stageFrom{st}, "%s has no tag: it means latest, a different image tomorrow; pin a version tag or a digest", base)
 	case tagged.Tag() == "latest" || unversionedTags[tagged.Tag()]:
 		l.report("DH002", stageFrom{st}, "%s names no version; pin it by digest (%s@sha256:…)", base, base)
+	}
+}
+
+// checkEndOfLife reports a base past its publisher's end of life (DH022)
+// or within EOLSoon of it (DH023).
+func (l *linter) checkEndOfLife(st instructions.Stage) {
+	e, ok := l.opts.Catalog.EndOfLifeFor(st.BaseName)
+	if !ok {
+		return
+	}
+	switch past, soon := e.Status(l.opts.Today); {
+	case past:
+		l.report("DH022", stageFrom{st}, "%s is past its end of life (%s) and gets no more fixes; instead use %s", st.BaseName, e.EOL, e.Instead)
+	case soon:
+		l.report("DH023", stageFrom{st}, "%s reaches its end of life on %s: plan the move to %s", st.BaseName, e.EOL, e.Instead)
 	}
 }
 

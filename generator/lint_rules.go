@@ -67,6 +67,12 @@ var Rules = []Rule{
 	{"DH021", SeverityWarning, "apk add without --no-cache",
 		"Without --no-cache the package index stays in the layer.",
 		"hadolint DL3019"},
+	{"DH022", SeverityError, "base image past end of life",
+		"The publisher no longer fixes this image: every vulnerability found from now on stays in it (Debian 12 distroless, an Alpine branch past its two years, an Ubuntu LTS past standard support, a Go release older than the two supported ones). Move to what the message names; the dates are in dockhard's catalog (`dockhard images --json`, endOfLife).",
+		"dockhard's hardening bar (point 2); the publishers' stated end-of-life dates"},
+	{"DH023", SeverityWarning, "base image near end of life",
+		"The publisher stops fixing this image within 90 days. Plan the move now, while it is still a version bump and not an incident.",
+		"dockhard's hardening bar (point 2); the publishers' stated end-of-life dates"},
 }
 
 // RuleByID returns a rule by its id; an unknown id is a zero Rule.

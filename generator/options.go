@@ -58,6 +58,12 @@ type Options struct {
 	// Pin is "" (digest only for images without version tags), tag or
 	// digest (every base image by digest).
 	Pin string
+	// AllowEOL writes a base past its publisher's end of life instead of
+	// refusing it.
+	AllowEOL bool
+	// Today is the date end of life is judged on; zero means now. It is no
+	// flag: tests fix it so that dates stay data.
+	Today time.Time
 
 	// Healthcheck is auto (or ""): http when a port is known, else none;
 	// or http, tcp, exec, none.
@@ -280,6 +286,9 @@ func (o *Options) Args() []string {
 	}
 	add("--catalog", o.Catalog, "")
 	add("--pin", o.Pin, "auto")
+	if o.AllowEOL {
+		args = append(args, "--allow-eol")
+	}
 	add("--healthcheck", o.Healthcheck, "auto")
 	add("--healthcheck-path", o.HealthcheckPath, DefaultHealthcheckPath)
 	if o.HealthcheckCmd != "" {
@@ -304,4 +313,12 @@ func quoteValue(s string) string {
 // joinModule resolves a path option against the module directory.
 func joinModule(dir, p string) string {
 	return filepath.Join(dir, filepath.FromSlash(p))
+}
+
+// today is the date end of life is judged on.
+func (o *Options) today() time.Time {
+	if o.Today.IsZero() {
+		return time.Now().UTC()
+	}
+	return o.Today
 }

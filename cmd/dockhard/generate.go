@@ -38,6 +38,7 @@ func addOptionFlags(fs *pflag.FlagSet, opts *generator.Options, dockerignore *bo
 	fs.BoolVar(dockerignore, "dockerignore", true, "also write <context>/.dockerignore")
 	fs.StringVar(&opts.Catalog, "catalog", "", "image catalog file to use instead of the built-in one, relative to DIR")
 	fs.StringVar(&opts.Pin, "pin", "auto", "digest (every base image by digest), tag, or auto (digests only for images without version tags)")
+	fs.BoolVar(&opts.AllowEOL, "allow-eol", false, "write a base image past its publisher's end of life instead of refusing it (exit 2)")
 	fs.StringVar(&opts.Healthcheck, "healthcheck", "auto", "HEALTHCHECK: http or tcp (dockhard's probe), exec (--healthcheck-cmd), none; auto is http when a port is known")
 	fs.StringVar(&opts.HealthcheckPath, "healthcheck-path", generator.DefaultHealthcheckPath, "path the http probe requests")
 	fs.StringVar(&opts.HealthcheckCmd, "healthcheck-cmd", "", `the program's own probe for --healthcheck exec, as a JSON array: '["/usr/local/bin/app","health"]'`)

@@ -2,7 +2,7 @@
 # Build: docker build -t cgodep .   (BuildKit: docker 23+ or buildx)
 
 # Build stage: the official Go image at the version go.mod asks for.
-FROM golang:1.23.0-bookworm AS builder
+FROM golang:1.26.0-trixie AS builder
 ENV GOMODCACHE=/go/pkg/mod \
     GOCACHE=/go/build-cache
 WORKDIR /src

@@ -2,7 +2,7 @@
 # Build: docker build -t rootmain .   (BuildKit: docker 23+ or buildx)
 
 # Build stage: the official Go image at the version go.mod asks for.
-FROM --platform=$BUILDPLATFORM golang:1.23.1-bookworm AS builder
+FROM --platform=$BUILDPLATFORM golang:1.26.1-trixie AS builder
 ENV GOMODCACHE=/go/pkg/mod \
     GOCACHE=/go/build-cache
 WORKDIR /src

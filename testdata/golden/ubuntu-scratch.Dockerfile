@@ -9,7 +9,7 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 ENV GOMODCACHE=/go/pkg/mod \
     GOCACHE=/go/build-cache \
-    GOTOOLCHAIN=go1.23.1
+    GOTOOLCHAIN=go1.26.1
 WORKDIR /src
 # Dependencies first, in their own step: it is rebuilt only when these files change.
 COPY go.mod /src/
