@@ -138,22 +138,21 @@ func startE2E(t *testing.T) *e2eEnv {
 // pushStandIns builds a stand-in for every image in the catalog from what
 // the machine has and pushes it under its real name:
 //
-//   - Go builders (cgr.dev/chainguard/go, golang:*-bookworm): a Debian
-//     root file system with gcc and libc6-dev, plus the machine's Go. The
-//     Chainguard one is trixie (a glibc newer than Debian 12's, as
-//     Wolfi's is), the golang one bookworm (Debian 12, as upstream's);
+//   - Go builders (cgr.dev/chainguard/go, golang:*-trixie): a Debian
+//     trixie root file system with gcc and libc6-dev, plus the machine's
+//     Go (Debian 13, as upstream's golang images);
 //   - ubuntu: a Debian trixie minbase that answers apt-get install;
 //   - distroless/Chainguard static: accounts, the CA bundle, /tmp;
-//     their cgo flavours add the glibc of the matching builder;
+//     their cgo flavours add trixie's glibc (distroless base-debian13 is
+//     Debian 13; Wolfi's glibc is at least as new);
 //   - alpine: busybox with the directories apk owns.
 func (e *e2eEnv) pushStandIns(t *testing.T) {
 	// What the real Go images have beyond a minimal Debian: a C toolchain
 	// for cgo and the CA bundle (the scratch runtime copies it).
 	goImage := []string{"ca-certificates", "gcc", "libc6-dev"}
 	roots := debianRoots(t, map[string]debianRoot{
-		"trixie":      {"trixie", nil},
-		"trixie-go":   {"trixie", goImage},
-		"bookworm-go": {"bookworm", goImage},
+		"trixie":    {"trixie", nil},
+		"trixie-go": {"trixie", goImage},
 	})
 	ca, err := os.ReadFile("/etc/ssl/certs/ca-certificates.crt")
 	if err != nil {
@@ -170,20 +169,21 @@ func (e *e2eEnv) pushStandIns(t *testing.T) {
 	goBuilder := func(root string) v1.Image {
 		return e.image(t, []v1.Layer{debianLayer(t, root), goLayer, caLayer}, v1.Config{User: "0", Env: debianEnv})
 	}
-	e.push(t, goBuilder(roots["trixie-go"]), "cgr.dev/chainguard/go:latest")
-	bookwormGo := goBuilder(roots["bookworm-go"])
+	trixieGo := goBuilder(roots["trixie-go"])
+	e.push(t, trixieGo, "cgr.dev/chainguard/go:latest")
 	for _, p := range e2ePrograms {
-		e.push(t, bookwormGo, "golang:"+p.goVersion+"-bookworm")
+		e.push(t, trixieGo, "golang:"+p.goVersion+"-trixie")
 	}
 	e.push(t, e.image(t, []v1.Layer{debianLayer(t, roots["trixie"]), caLayer}, v1.Config{User: "0", Env: debianEnv}), "ubuntu:24.04")
 
 	static := filesLayer(t, baseFiles(t)...)
 	distroless := e.image(t, []v1.Layer{static}, v1.Config{User: "65532"})
-	e.pushRuntime(t, "distroless", distroless, "gcr.io/distroless/static-debian12:nonroot")
+	e.pushRuntime(t, "distroless", distroless, "gcr.io/distroless/static-debian13:nonroot")
 	e.pushRuntime(t, "chainguard", distroless, "cgr.dev/chainguard/static:latest")
-	e.pushRuntime(t, "distroless-cgo", e.image(t, []v1.Layer{static, glibcLayer(t, roots["bookworm-go"])}, v1.Config{User: "65532"}),
-		"gcr.io/distroless/base-debian12:nonroot")
-	e.pushRuntime(t, "chainguard-cgo", e.image(t, []v1.Layer{static, glibcLayer(t, roots["trixie-go"])}, v1.Config{User: "65532"}),
+	glibc := glibcLayer(t, roots["trixie-go"])
+	e.pushRuntime(t, "distroless-cgo", e.image(t, []v1.Layer{static, glibc}, v1.Config{User: "65532"}),
+		"gcr.io/distroless/base-debian13:nonroot")
+	e.pushRuntime(t, "chainguard-cgo", e.image(t, []v1.Layer{static, glibc}, v1.Config{User: "65532"}),
 		"cgr.dev/chainguard/glibc-dynamic:latest")
 
 	alpineDirs := []tarFile{}

@@ -152,17 +152,17 @@ type e2eProgram struct {
 }
 
 var e2ePrograms = map[string]e2eProgram{
-	"webserver": {"../../examples/webserver", "8080/tcp", "1.22.2", func(t *testing.T, img *builtImage, binary string) {
+	"webserver": {"../../examples/webserver", "8080/tcp", "1.26.1", func(t *testing.T, img *builtImage, binary string) {
 		// Another port than the default, through the environment, so the
 		// suite does not clash with whatever listens on 8080.
 		img.checkServes(t, binary, "18080", []string{"PORT=18080"}, "Olá")
 	}},
-	"userprinter": {"../../examples/userprinter", "", "1.22.2", func(t *testing.T, img *builtImage, binary string) {
+	"userprinter": {"../../examples/userprinter", "", "1.26.1", func(t *testing.T, img *builtImage, binary string) {
 		img.checkPrintsUser(t, binary)
 	}},
 	// A cgo program: it serves a number computed in C, so it only answers
 	// when the runtime has the C library it was linked against.
-	"cgodep": {"../../testdata/modules/cgodep", "7070/tcp", "1.23.0", func(t *testing.T, img *builtImage, binary string) {
+	"cgodep": {"../../testdata/modules/cgodep", "7070/tcp", "1.26.0", func(t *testing.T, img *builtImage, binary string) {
 		img.checkServes(t, binary, "7070", nil, "answer from C: 42")
 	}},
 }
