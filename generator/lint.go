@@ -84,10 +84,11 @@ var (
 	numericUser    = regexp.MustCompile(`^\d+(:\d+)?$`)
 	secretName     = regexp.MustCompile(`(?i)(secret|token|passw|api_?key|credential|private_?key)`)
 	ignoreComment  = regexp.MustCompile(`^dockhard:ignore\s+(DH\d{3})\b\s*(.*)$`)
-	shellRemoval   = regexp.MustCompile(`rm -[rf]+ [^;&|]*(/bin/sh|/bin/\*|/bin( |$)|/bin/busybox)`)
+	// The removals name whole paths: /usr/sbin is not /sbin.
+	shellRemoval = regexp.MustCompile(`rm -[rf]+ [^;&|]*\s(/bin/sh|/bin/\*|/bin|/bin/busybox)(\s|$)`)
 	// etcReadOnly is chmod a-w on /etc, directly or through find.
 	etcReadOnly = regexp.MustCompile(`chmod (-R )?a-w [^;&|]*/etc|find /etc[^;&|]*-exec chmod a-w`)
-	apkRemoval  = regexp.MustCompile(`rm -[rf]+ [^;&|]*(/sbin/apk|/sbin/\*|/sbin( |$))`)
+	apkRemoval  = regexp.MustCompile(`rm -[rf]+ [^;&|]*\s(/sbin/apk|/sbin/\*|/sbin)(\s|$)`)
 )
 
 // Lint judges a Dockerfile against the hardening bar. It parses with
@@ -178,6 +179,7 @@ func (l *linter) check(stages []instructions.Stage) {
 		l.checkCommands(st, staticFinal)
 	}
 	l.checkFinal(final, names)
+	l.checkRuntimeRoot(stages, final)
 }
 
 func (l *linter) checkBase(st instructions.Stage, stageNames map[string]bool) {

@@ -26,7 +26,7 @@ var Rules = []Rule{
 		"The final stage is based on a Go toolchain image: the compiler, the package manager and hundreds of megabytes ship with the program. Base it on distroless, Chainguard static, Alpine made shell-less, or scratch.",
 		"second article; CIS Docker Benchmark 4.3"},
 	{"DH008", SeverityWarning, "runtime keeps its shell or package manager",
-		"The runtime image ships a shell and a package manager, and nothing removes them: an attacker with code execution gets both. Remove every shell and the package manager in the last RUN (Alpine: rm -rf /bin /sbin /usr/bin /usr/sbin /etc/apk /lib/apk), or use a shell-less runtime.",
+		"The runtime image ships a shell and a package manager, and nothing removes them: an attacker with code execution gets both. Remove every shell and the package manager in the last RUN (Alpine: rm -rf /bin /sbin /usr/bin /usr/sbin /etc/apk, keeping the package database /lib/apk/db for scanners), or use a shell-less runtime; harden in a stage of its own and COPY --from it / / onto scratch so that every file ships once.",
 		"first article (removing shells)"},
 	{"DH009", SeverityWarning, "system directories stay writable",
 		"A runtime with a shell keeps /etc writable by whoever owns it. Take write permission away (chmod -R a-w /etc /lib /usr) in the same RUN, before the shell is removed.",
@@ -73,6 +73,9 @@ var Rules = []Rule{
 	{"DH023", SeverityWarning, "base image near end of life",
 		"The publisher stops fixing this image within 90 days. Plan the move now, while it is still a version bump and not an incident.",
 		"dockhard's hardening bar (point 2); the publishers' stated end-of-life dates"},
+	{"DH024", SeverityWarning, "package database removed",
+		"The image's installed-package database (/lib/apk/db on Alpine, /var/lib/dpkg on Debian) is deleted: Trivy, Grype and Docker Scout find no OS packages and report nothing for musl, OpenSSL or any other library, so the image looks clean while it is not. Hardening must never hide an image's contents from a scanner: remove the package manager (/sbin/apk, /etc/apk keys) and keep its database.",
+		"dockhard's hardening bar (point 6); how image scanners find OS packages"},
 }
 
 // RuleByID returns a rule by its id; an unknown id is a zero Rule.

@@ -133,3 +133,44 @@ func TestLintParseError(t *testing.T) {
 		t.Fatalf("want an input error, got %v", err)
 	}
 }
+
+// Alpine hardened in a stage of its own and copied onto scratch: the root
+// stage is judged like a final stage with a shell.
+func TestLintRuntimeRootStage(t *testing.T) {
+	good, err := os.ReadFile(filepath.Join("..", "testdata", "lint", "DH024-pass.Dockerfile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, from, to string
+		want           []string
+	}{
+		{"the hardened form", "", "", nil},
+		{"no removal", " \\\n && rm -rf /etc/apk /lib/apk/exec /usr/share/apk /var/cache/apk /bin /sbin /usr/bin /usr/sbin /usr/local/bin", "", []string{"DH008"}},
+		{"apk kept", " /sbin /usr/bin", " /usr/bin", []string{"DH008"}},
+		{"/etc writable", " \\\n && find /etc ! -path /etc/hosts ! -path /etc/resolv.conf ! -path /etc/hostname -exec chmod a-w {} +", "", []string{"DH009"}},
+		{"RUN after the removal", "/usr/local/bin\n", "/usr/local/bin\nRUN true\n", []string{"DH010"}},
+		{"package database deleted", "/lib/apk/exec", "/lib/apk", []string{"DH024"}},
+		{"package database deleted, by its files", "/lib/apk/exec", "/lib/apk/db", []string{"DH024"}},
+		{"root copied with a trailing slash", "COPY --from=alpine-root / /", "COPY --from=alpine-root ./ /", nil},
+		{"no root copied: the stage ships nothing", "COPY --from=alpine-root / /\n", "", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := string(good)
+			if tt.from != "" {
+				if !strings.Contains(data, tt.from) {
+					t.Fatalf("fixture lacks %q", tt.from)
+				}
+				data = strings.Replace(data, tt.from, tt.to, 1)
+			}
+			findings, err := Lint("x", []byte(data), LintOptions{Today: lintToday})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := ruleSet(findings); !reflect.DeepEqual(got, tt.want) && !(len(got) == 0 && len(tt.want) == 0) {
+				t.Errorf("rules %v, want %v\n%s", got, tt.want, data)
+			}
+		})
+	}
+}

@@ -91,7 +91,7 @@ func TestPinThenGenerateWithDigests(t *testing.T) {
 	}
 	for _, line := range []string{
 		"FROM --platform=$BUILDPLATFORM golang:1.26.1-trixie@" + want["builder/golang"] + " AS builder",
-		"FROM alpine:3.24.1@" + want["runtime/alpine"] + "\n",
+		"FROM alpine:3.24.1@" + want["runtime/alpine"] + " AS alpine-root\n",
 	} {
 		if !strings.Contains(res.out, line) {
 			t.Errorf("the Dockerfile lacks %q", line)
