@@ -90,6 +90,10 @@ func checkBar(dockerfile []byte, want barExpect) []string {
 		if !strings.HasPrefix(builder.BaseName, "golang:"+want.goVersion+"-") {
 			fail("10: golang builder %q does not carry go.mod's Go %s", builder.BaseName, want.goVersion)
 		}
+	case "dhi":
+		if !strings.HasPrefix(builder.BaseName, "dhi.io/golang:"+want.goVersion+"-debian13-dev") {
+			fail("10: dhi builder %q does not carry go.mod's Go %s", builder.BaseName, want.goVersion)
+		}
 	case "ubuntu":
 		if got := envValue(builder, "GOTOOLCHAIN"); got != "go"+fullVersion(want.goVersion) {
 			fail("10: ubuntu builder GOTOOLCHAIN=%q, want go%s", got, fullVersion(want.goVersion))
@@ -243,7 +247,7 @@ func checkFinal(st instructions.Stage, want barExpect, fail func(string, ...any)
 		binaryCopy *instructions.CopyCommand
 	)
 	for _, b := range Builders {
-		if strings.Contains(st.BaseName, "/"+b+":") || strings.HasPrefix(st.BaseName, b+":") || strings.Contains(st.BaseName, "chainguard/go:") {
+		if strings.Contains(st.BaseName, "/"+b+":") || strings.HasPrefix(st.BaseName, b+":") || strings.Contains(st.BaseName, "chainguard/go:") || strings.Contains(st.BaseName, "dhi.io/golang:") {
 			fail("5: the runtime stage is based on a toolchain image %q", st.BaseName)
 		}
 	}

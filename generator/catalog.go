@@ -56,6 +56,10 @@ type CatalogImage struct {
 	// Digests pins tags made from a template ({go}): tag → digest, for the
 	// Go versions a team builds with (golang:1.22.2-bookworm, ...).
 	Digests map[string]string `json:"digests,omitempty"`
+	// PinByDigest says the publisher rebuilds images under the same tag
+	// (Docker Hardened Images' dated tags): the default pin adds the digest
+	// whenever the catalog has one.
+	PinByDigest bool `json:"pinByDigest,omitempty"`
 	// Checked is the date (YYYY-MM-DD) the pin was last checked.
 	Checked string `json:"checked"`
 	// Libc is the C library a cgo binary built or run on this image links:
@@ -71,6 +75,10 @@ var catalogKeys = []string{
 	"runtime/alpine", "runtime/chainguard", "runtime/chainguard-cgo",
 	"runtime/distroless", "runtime/distroless-cgo", "runtime/scratch",
 }
+
+// optionalKeys are entries a catalog may lack (catalogs written before
+// they existed): the choice is then refused when asked for.
+var optionalKeys = []string{"builder/dhi", "runtime/dhi", "runtime/dhi-cgo"}
 
 var (
 	digestPattern = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
@@ -136,6 +144,13 @@ func ParseCatalog(name string, data []byte) (*Catalog, error) {
 			return nil, inputErrorf("catalog %s: %s: %v", name, k, err)
 		}
 	}
+	for _, k := range optionalKeys {
+		if img, ok := c.Images[k]; ok {
+			if err := img.validate(); err != nil {
+				return nil, inputErrorf("catalog %s: %s: %v", name, k, err)
+			}
+		}
+	}
 	for _, e := range c.EndOfLife {
 		if e.Image == "" || !datePattern.MatchString(e.EOL) || e.Instead == "" {
 			return nil, inputErrorf("catalog %s: endOfLife: %s %s: every entry needs an image, an eol date (YYYY-MM-DD) and what to use instead", name, quoteValue(e.Image), quoteValue(e.Tag))
@@ -199,7 +214,7 @@ func (i CatalogImage) Ref(goVersion, pin string) (string, error) {
 	}
 	ref := i.Image + ":" + tag
 	switch {
-	case unversionedTags[tag] || pin == PinDigest:
+	case unversionedTags[tag] || pin == PinDigest || i.PinByDigest && digest != "" && pin != PinTag:
 		if digest == "" && strings.Contains(i.Tag, "{go}") {
 			return "", errorf("%s has no digest in the catalog; add %q to the entry's digests and run `dockhard pin`", ref, tag)
 		}

@@ -24,6 +24,7 @@ func TestEndOfLifeFor(t *testing.T) {
 		{"docker.io/library/alpine:3.20.2@sha256:" + strings.Repeat("a", 64), "3.20", "2026-04-01"},
 		{"golang:1.24.5-bookworm", "1.24", "2026-02-10"},
 		{"golang:1.25-trixie", "1.25", "2026-08-18"},
+		{"dhi.io/golang:1.25.3-debian13-dev", "1.25", "2026-08-18"},
 		{"ubuntu:22.04", "22.04", "2027-04-30"},
 		{"gcr.io/distroless/static-debian12:nonroot", "", "2026-06-10"},
 		{"gcr.io/distroless/base-debian12:debug", "", "2026-06-10"},

@@ -62,14 +62,17 @@ func allVariants() []variant {
 }
 
 // cgoAllowed lists the cgo pairs that can work: the runtime's glibc must be
-// at least the builder's. Debian 13's golang image (glibc 2.41) and Ubuntu
-// 24.04 (2.39) run on distroless' Debian 13 (2.41); anything runs on
+// at least the builder's. Debian 13's golang and DHI images (glibc 2.41)
+// and Ubuntu 24.04 (2.39) run on distroless' and DHI's Debian 13 (2.41);
+// anything runs on
 // Chainguard's rolling glibc; Chainguard's Go builds against that rolling
 // glibc, which no Debian has. Written out by hand, so that the catalog's
 // libc data is checked against it.
 var cgoAllowed = map[string]bool{
-	"golang-distroless": true, "golang-chainguard": true, "ubuntu-distroless": true,
-	"chainguard-chainguard": true, "ubuntu-chainguard": true,
+	"golang-distroless": true, "golang-chainguard": true, "golang-dhi": true,
+	"ubuntu-distroless": true, "ubuntu-chainguard": true, "ubuntu-dhi": true,
+	"dhi-distroless": true, "dhi-chainguard": true, "dhi-dhi": true,
+	"chainguard-chainguard": true,
 }
 
 // goldenToday is the date the golden files judge end of life on, so that
@@ -109,8 +112,8 @@ func TestMatrix(t *testing.T) {
 			}
 		})
 	}
-	if !t.Failed() && allowed != 17 {
-		t.Errorf("%d allowed variants, want 12 static + 5 cgo", allowed)
+	if !t.Failed() && allowed != 30 {
+		t.Errorf("%d allowed variants, want 20 static + 10 cgo", allowed)
 	}
 }
 

@@ -78,12 +78,13 @@ type LintOptions struct {
 // shellRuntimes are bases that ship a shell; the others (distroless,
 // Chainguard's minimal images, scratch) have none.
 var (
-	shellLess      = regexp.MustCompile(`(^scratch$|gcr\.io/distroless/|cgr\.dev/chainguard/(static|glibc-dynamic))`)
+	shellLess      = regexp.MustCompile(`(^scratch$|gcr\.io/distroless/|cgr\.dev/chainguard/(static|glibc-dynamic)|dhi\.io/static(:|@|$))`)
 	toolchainImage = regexp.MustCompile(`(^|/)(golang|go)(:|@|$)|cgr\.dev/chainguard/go(:|@|$)`)
-	staticRuntime  = regexp.MustCompile(`(^scratch$|distroless/static|chainguard/static)`)
-	numericUser    = regexp.MustCompile(`^\d+(:\d+)?$`)
-	secretName     = regexp.MustCompile(`(?i)(secret|token|passw|api_?key|credential|private_?key)`)
-	ignoreComment  = regexp.MustCompile(`^dockhard:ignore\s+(DH\d{3})\b\s*(.*)$`)
+	// Docker Hardened Images' static: the dated tags without glibc.
+	staticRuntime = regexp.MustCompile(`(^scratch$|distroless/static|chainguard/static|dhi\.io/static:\d+(-debian\d+|-alpine[\d.]*)?(@|$))`)
+	numericUser   = regexp.MustCompile(`^\d+(:\d+)?$`)
+	secretName    = regexp.MustCompile(`(?i)(secret|token|passw|api_?key|credential|private_?key)`)
+	ignoreComment = regexp.MustCompile(`^dockhard:ignore\s+(DH\d{3})\b\s*(.*)$`)
 	// The removals name whole paths: /usr/sbin is not /sbin.
 	shellRemoval = regexp.MustCompile(`rm -[rf]+ [^;&|]*\s(/bin/sh|/bin/\*|/bin|/bin/busybox)(\s|$)`)
 	// etcReadOnly is chmod a-w on /etc, directly or through find.

@@ -14,8 +14,8 @@ import (
 
 // Builders and runtimes dockhard knows, in the order help text lists them.
 var (
-	Builders = []string{"chainguard", "ubuntu", "golang"}
-	Runtimes = []string{"distroless", "alpine", "chainguard", "scratch"}
+	Builders = []string{"chainguard", "ubuntu", "golang", "dhi"}
+	Runtimes = []string{"distroless", "alpine", "chainguard", "dhi", "scratch"}
 )
 
 // Defaults.
@@ -31,9 +31,9 @@ const (
 // every value passes. Paths are relative to the module directory so that the
 // command recorded in the header works from `go generate` too.
 type Options struct {
-	// Builder is chainguard, ubuntu or golang; "" means chainguard.
+	// Builder is chainguard, ubuntu, golang or dhi; "" means chainguard.
 	Builder string
-	// Runtime is distroless, alpine, chainguard or scratch; "" chooses
+	// Runtime is distroless, alpine, chainguard, dhi or scratch; "" chooses
 	// distroless, or chainguard's glibc image for a cgo program whose
 	// builder's glibc is newer than Debian 12's.
 	Runtime string

@@ -141,7 +141,7 @@ func NewPlan(f *Facts, o *Options, cat *Catalog) (*Plan, error) {
 		return nil, inputErrorf("go.mod asks for Go %s, which dockhard cannot turn into an image tag (expected 1.N or 1.N.P)", quoteValue(buildGo))
 	}
 	minor, _ := strconv.Atoi(goVersion.FindStringSubmatch(buildGo)[1])
-	if p.Builder == "golang" && minor < 21 {
+	if (p.Builder == "golang" || p.Builder == "dhi") && minor < 21 {
 		return nil, inputErrorf("go.mod asks for Go %s; the golang builder's tags name go.mod's exact release, which needs Go 1.21 or later: raise the go line (`go mod edit -go=1.27.0`) or use --builder chainguard", buildGo)
 	}
 	if p.BuilderImage, err = catalogRef(cat, "builder/"+p.Builder, buildGo, o.Pin); err != nil {
@@ -211,7 +211,7 @@ func NewPlan(f *Facts, o *Options, cat *Catalog) (*Plan, error) {
 	switch p.Runtime {
 	case "scratch":
 		p.WritePasswd = true
-	case "distroless", "chainguard":
+	case "distroless", "chainguard", "dhi":
 		// Their nonroot account is 65532; any other user needs one.
 		p.WritePasswd = p.UID != DefaultUID
 	}
@@ -482,6 +482,12 @@ func libcName(libc string) string {
 func checkPair(cat *Catalog, builder, runtime string, cgo bool, main MainPackage) error {
 	if !cgo {
 		return nil
+	}
+	if _, ok := cat.Images["builder/"+builder]; !ok {
+		return inputErrorf("--builder %s: the image catalog has no entry builder/%s (a catalog made before dockhard knew it); add it from the built-in catalog (dockhard images --json)", builder, builder)
+	}
+	if _, ok := cat.Images[runtimeKey(cat, runtime, cgo)]; !ok {
+		return inputErrorf("--runtime %s: the image catalog has no entry %s (a catalog made before dockhard knew it); add it from the built-in catalog (dockhard images --json)", runtime, runtimeKey(cat, runtime, cgo))
 	}
 	builderLibc := cat.Images["builder/"+builder].Libc
 	runtimeLibc := cat.Images[runtimeKey(cat, runtime, true)].Libc

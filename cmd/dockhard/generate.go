@@ -28,7 +28,7 @@ type generateOptions struct {
 // init and the parser of recorded headers all use it, so the three agree.
 func addOptionFlags(fs *pflag.FlagSet, opts *generator.Options, dockerignore *bool) {
 	fs.StringVar(&opts.Builder, "builder", generator.DefaultBuilder, "build stage image: "+strings.Join(generator.Builders, ", "))
-	fs.StringVar(&opts.Runtime, "runtime", "", "runtime image: "+strings.Join(generator.Runtimes, ", ")+" (default distroless; chainguard for cgo programs not built with golang)")
+	fs.StringVar(&opts.Runtime, "runtime", "", "runtime image: "+strings.Join(generator.Runtimes, ", ")+" (default distroless; chainguard for cgo programs from the chainguard builder, whose glibc is newer than Debian 13's)")
 	fs.StringVar(&opts.Main, "main", "", "main package to build, like ./cmd/server (required when there are several and none at the root)")
 	fs.StringVar(&opts.Port, "port", "auto", "port to EXPOSE: a number, auto (detected) or none")
 	fs.IntVar(&opts.UID, "uid", generator.DefaultUID, "numeric user and group the image runs as (not 0)")

@@ -127,9 +127,9 @@ func TestBadInput(t *testing.T) {
 	}{
 		// Flag values.
 		{"unknown builder", "rootmain", nil, []string{"generate", "$DIR", "--builder", "alpine"}, 2,
-			`--builder "alpine": unknown builder; use one of chainguard, ubuntu, golang`},
+			`--builder "alpine": unknown builder; use one of chainguard, ubuntu, golang, dhi`},
 		{"unknown runtime", "rootmain", nil, []string{"generate", "$DIR", "--runtime", "ubuntu"}, 2,
-			`--runtime "ubuntu": unknown runtime; use one of distroless, alpine, chainguard, scratch`},
+			`--runtime "ubuntu": unknown runtime; use one of distroless, alpine, chainguard, dhi, scratch`},
 		{"port zero", "rootmain", nil, []string{"generate", "$DIR", "--port", "0"}, 2,
 			`--port "0": use a number from 1 to 65535, auto (detect) or none (no EXPOSE)`},
 		{"port too big", "rootmain", nil, []string{"generate", "$DIR", "--port", "70000"}, 2,
@@ -250,9 +250,9 @@ func TestBadInput(t *testing.T) {
 		{"cgo on scratch", "cgodep", nil, []string{"generate", "$DIR", "--runtime", "scratch"}, 2,
 			`--builder chainguard with --runtime scratch cannot run this program: it needs cgo (import "C" in internal/clib/clib.go), and chainguard builds against Wolfi's rolling glibc while scratch has no C library; use --runtime chainguard, or --cgo off if the program can do without cgo`},
 		{"cgo on alpine", "cgodep", nil, []string{"generate", "$DIR", "--runtime", "alpine", "--builder", "golang"}, 2,
-			`--builder golang with --runtime alpine cannot run this program: it needs cgo (import "C" in internal/clib/clib.go), and golang builds against glibc 2.41 while alpine has musl; use --runtime distroless or chainguard, or --cgo off if the program can do without cgo`},
+			`--builder golang with --runtime alpine cannot run this program: it needs cgo (import "C" in internal/clib/clib.go), and golang builds against glibc 2.41 while alpine has musl; use --runtime distroless or chainguard or dhi, or --cgo off if the program can do without cgo`},
 		{"cgo glibc too new", "rootmain", nil, []string{"generate", "$DIR", "--cgo", "on", "--runtime", "distroless"}, 2,
-			`--builder chainguard with --runtime distroless cannot run this program: it needs cgo, and chainguard builds against Wolfi's rolling glibc while distroless has glibc 2.41; use --runtime chainguard, or --builder ubuntu or golang with --runtime distroless, or --cgo off if the program can do without cgo`},
+			`--builder chainguard with --runtime distroless cannot run this program: it needs cgo, and chainguard builds against Wolfi's rolling glibc while distroless has glibc 2.41; use --runtime chainguard, or --builder ubuntu or golang or dhi with --runtime distroless, or --cgo off if the program can do without cgo`},
 		{"golang builder, old go", "nogo", nil, []string{"generate", "$DIR", "--builder", "golang"}, 2,
 			"go.mod asks for Go 1.16; the golang builder's tags name go.mod's exact release, which needs Go 1.21 or later: raise the go line (`go mod edit -go=1.27.0`) or use --builder chainguard"},
 		{"replace outside context", "replace", nil, []string{"generate", "$DIR/app"}, 2,

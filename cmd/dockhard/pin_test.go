@@ -75,7 +75,7 @@ func TestPinThenGenerateWithDigests(t *testing.T) {
 		want[key] = push(t, host+"/"+registryName+"/"+real.Context().RepositoryStr()+":"+tag)
 	}
 	mirrors := []string{"pin", "--catalog", catalog}
-	for _, reg := range []string{"docker.io", "cgr.dev", "gcr.io"} {
+	for _, reg := range []string{"docker.io", "cgr.dev", "gcr.io", "dhi.io"} {
 		mirrors = append(mirrors, "--registry-mirror", reg+"="+host+"/"+reg)
 	}
 	if r := runCmd(t, mirrors...); r.code != 0 {
