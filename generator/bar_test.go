@@ -168,7 +168,7 @@ func checkBuild(st instructions.Stage, want barExpect, fail func(string, ...any)
 				}
 			}
 			if strings.Contains(line, "/healthcheck/main.go") { // the probe
-				if !strings.Contains(line, "CGO_ENABLED=0") || !strings.Contains(line, "-trimpath") || !strings.Contains(line, `-ldflags="-s -w"`) || !cacheTargets["/go/build-cache"] {
+				if !strings.Contains(line, "CGO_ENABLED=0") || !strings.Contains(line, "-trimpath") || !strings.Contains(line, `-ldflags="-s -w -buildid="`) || !cacheTargets["/go/build-cache"] {
 					fail("8: the probe is not built static, trimmed and cached: %s", line)
 				}
 				continue
@@ -178,7 +178,7 @@ func checkBuild(st instructions.Stage, want barExpect, fail func(string, ...any)
 				if !cacheTargets["/go/pkg/mod"] || !cacheTargets["/go/build-cache"] {
 					fail("9: go build without module and build cache mounts")
 				}
-				if !strings.Contains(line, "-trimpath") || !strings.Contains(line, `-ldflags="-s -w"`) {
+				if !strings.Contains(line, "-trimpath") || !strings.Contains(line, `-ldflags="-s -w -buildid="`) {
 					fail("8: go build without -trimpath and -ldflags=\"-s -w\": %s", line)
 				}
 				cgoFlag := "CGO_ENABLED=0"

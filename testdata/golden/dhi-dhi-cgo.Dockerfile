@@ -153,12 +153,12 @@ func parseAddr(hostPort string) (*syscall.SockaddrInet4, error) {
 PROBE
 RUN --mount=type=cache,target=/go/build-cache \
     CGO_ENABLED=0 \
-    go build -trimpath -ldflags="-s -w" -o /out/healthcheck /healthcheck/main.go
+    go build -trimpath -ldflags="-s -w -buildid=" -o /out/healthcheck /healthcheck/main.go
 COPY . /src/
 RUN --mount=type=cache,target=/go/pkg/mod \
     --mount=type=cache,target=/go/build-cache \
     CGO_ENABLED=1 \
-    go build -trimpath -ldflags="-s -w" -o /out/cgodep .
+    go build -trimpath -ldflags="-s -w -buildid=" -o /out/cgodep .
 
 # Runtime stage: Docker Hardened Images' static image (pull after docker login dhi.io), with no shell and no package manager, so nothing can RUN here.
 FROM dhi.io/static:20250419-glibc-debian13
