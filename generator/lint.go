@@ -86,10 +86,10 @@ var (
 	secretName    = regexp.MustCompile(`(?i)(secret|token|passw|api_?key|credential|private_?key)`)
 	ignoreComment = regexp.MustCompile(`^dockhard:ignore\s+(DH\d{3})\b\s*(.*)$`)
 	// The removals name whole paths: /usr/sbin is not /sbin.
-	shellRemoval = regexp.MustCompile(`rm -[rf]+ [^;&|]*\s(/bin/sh|/bin/\*|/bin|/bin/busybox)(\s|$)`)
+	shellRemoval = regexp.MustCompile(`rm -[rf]+\s([^;&|]*\s)?(/bin/sh|/bin/\*|/bin|/bin/busybox)(\s|$)`)
 	// etcReadOnly is chmod a-w on /etc, directly or through find.
 	etcReadOnly = regexp.MustCompile(`chmod (-R )?a-w [^;&|]*/etc|find /etc[^;&|]*-exec chmod a-w`)
-	apkRemoval  = regexp.MustCompile(`rm -[rf]+ [^;&|]*\s(/sbin/apk|/sbin/\*|/sbin)(\s|$)`)
+	apkRemoval  = regexp.MustCompile(`rm -[rf]+\s([^;&|]*\s)?(/sbin/apk|/sbin/\*|/sbin)(\s|$)`)
 )
 
 // Lint judges a Dockerfile against the hardening bar. It parses with

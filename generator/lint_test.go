@@ -174,3 +174,26 @@ func TestLintRuntimeRootStage(t *testing.T) {
 		})
 	}
 }
+
+// The removals name whole paths: /usr/bin is not /bin, and the path may
+// come right after the flags.
+func TestRemovalPatterns(t *testing.T) {
+	for _, tt := range []struct {
+		line       string
+		shell, apk bool
+	}{
+		{"rm -rf /bin/*", true, false},
+		{"rm -rf /sbin/apk", false, true},
+		{"rm -rf /etc/apk /bin /sbin /usr/bin", true, true},
+		{"rm -rf /usr/bin /usr/sbin", false, false},
+		{"rm -rf /usr/local/bin/x /usr/sbin/apk", false, false},
+		{"rm -f /bin/sh", true, false},
+	} {
+		if got := shellRemoval.MatchString(tt.line); got != tt.shell {
+			t.Errorf("%q: shell removal %v, want %v", tt.line, got, tt.shell)
+		}
+		if got := apkRemoval.MatchString(tt.line); got != tt.apk {
+			t.Errorf("%q: apk removal %v, want %v", tt.line, got, tt.apk)
+		}
+	}
+}
