@@ -47,10 +47,18 @@ func checkBar(dockerfile []byte, want barExpect) []string {
 	}
 	// 1. Multi-stage; the final stage receives only the binary (and, for
 	// scratch, the CA bundle) from the builder, plus account files.
-	if len(stages) != 2 {
+	// Alpine is hardened in a stage of its own, between the two.
+	wantStages := 2
+	if want.runtime == "alpine" {
+		wantStages = 3
+	}
+	if len(stages) < 2 {
 		return append(problems, fmt.Sprintf("1: want a builder and a runtime stage, got %d stages", len(stages)))
 	}
-	builder, final := stages[0], stages[1]
+	if len(stages) != wantStages {
+		fail("1: want a builder and a runtime stage (and alpine's root stage), got %d stages", len(stages))
+	}
+	builder, final := stages[0], stages[len(stages)-1]
 	if builder.Name != "builder" {
 		fail("1: first stage is %q, want builder", builder.Name)
 	}
@@ -82,6 +90,10 @@ func checkBar(dockerfile []byte, want barExpect) []string {
 		if !strings.HasPrefix(builder.BaseName, "golang:"+want.goVersion+"-") {
 			fail("10: golang builder %q does not carry go.mod's Go %s", builder.BaseName, want.goVersion)
 		}
+	case "dhi":
+		if !strings.HasPrefix(builder.BaseName, "dhi.io/golang:"+want.goVersion+"-debian13-dev") {
+			fail("10: dhi builder %q does not carry go.mod's Go %s", builder.BaseName, want.goVersion)
+		}
 	case "ubuntu":
 		if got := envValue(builder, "GOTOOLCHAIN"); got != "go"+fullVersion(want.goVersion) {
 			fail("10: ubuntu builder GOTOOLCHAIN=%q, want go%s", got, fullVersion(want.goVersion))
@@ -91,6 +103,9 @@ func checkBar(dockerfile []byte, want barExpect) []string {
 	checkBuild(builder, want, fail)
 	// 3-7, 11: the final stage.
 	checkFinal(final, want, fail)
+	if want.runtime == "alpine" && len(stages) == 3 {
+		checkAlpineRoot(stages[1], fail)
+	}
 	return problems
 }
 
@@ -153,7 +168,7 @@ func checkBuild(st instructions.Stage, want barExpect, fail func(string, ...any)
 				}
 			}
 			if strings.Contains(line, "/healthcheck/main.go") { // the probe
-				if !strings.Contains(line, "CGO_ENABLED=0") || !strings.Contains(line, "-trimpath") || !strings.Contains(line, `-ldflags="-s -w"`) || !cacheTargets["/go/build-cache"] {
+				if !strings.Contains(line, "CGO_ENABLED=0") || !strings.Contains(line, "-trimpath") || !strings.Contains(line, `-ldflags="-s -w -buildid="`) || !cacheTargets["/go/build-cache"] {
 					fail("8: the probe is not built static, trimmed and cached: %s", line)
 				}
 				continue
@@ -163,7 +178,7 @@ func checkBuild(st instructions.Stage, want barExpect, fail func(string, ...any)
 				if !cacheTargets["/go/pkg/mod"] || !cacheTargets["/go/build-cache"] {
 					fail("9: go build without module and build cache mounts")
 				}
-				if !strings.Contains(line, "-trimpath") || !strings.Contains(line, `-ldflags="-s -w"`) {
+				if !strings.Contains(line, "-trimpath") || !strings.Contains(line, `-ldflags="-s -w -buildid="`) {
 					fail("8: go build without -trimpath and -ldflags=\"-s -w\": %s", line)
 				}
 				cgoFlag := "CGO_ENABLED=0"
@@ -232,7 +247,7 @@ func checkFinal(st instructions.Stage, want barExpect, fail func(string, ...any)
 		binaryCopy *instructions.CopyCommand
 	)
 	for _, b := range Builders {
-		if strings.Contains(st.BaseName, "/"+b+":") || strings.HasPrefix(st.BaseName, b+":") || strings.Contains(st.BaseName, "chainguard/go:") {
+		if strings.Contains(st.BaseName, "/"+b+":") || strings.HasPrefix(st.BaseName, b+":") || strings.Contains(st.BaseName, "chainguard/go:") || strings.Contains(st.BaseName, "dhi.io/golang:") {
 			fail("5: the runtime stage is based on a toolchain image %q", st.BaseName)
 		}
 	}
@@ -264,6 +279,10 @@ func checkFinal(st instructions.Stage, want barExpect, fail func(string, ...any)
 					if sc.Path != "PASSWD" && sc.Path != "GROUP" {
 						fail("5: unexpected inline file %s in the final stage", sc.Path)
 					}
+				}
+			case want.runtime == "alpine" && c.From == "alpine-root":
+				if i != 0 || len(c.SourcePaths) != 1 || c.SourcePaths[0] != "/" || c.DestPath != "/" {
+					fail("6: the hardened alpine root must be the first instruction, COPY --from=alpine-root / /; got %v -> %s at %d", c.SourcePaths, c.DestPath, i)
 				}
 			case c.From != "builder":
 				fail("5: the final stage copies %v from the build context, not from the builder", c.SourcePaths)
@@ -325,26 +344,50 @@ func checkFinal(st instructions.Stage, want barExpect, fail func(string, ...any)
 	} else if binaryCopy.Chown != "" || binaryCopy.Chmod != "0555" {
 		fail("11: the binary is copied with --chown=%q --chmod=%q; want root-owned, mode 0555", binaryCopy.Chown, binaryCopy.Chmod)
 	}
-	// 6 and 7: shells.
-	switch want.runtime {
-	case "alpine":
-		if len(runs) != 1 {
-			fail("6: alpine wants exactly one RUN (user, chmod, removal), got %d", len(runs))
-			return
+	// 6 and 7: shells. Alpine's are removed in its root stage; the final
+	// stage is scratch.
+	if len(runs) > 0 {
+		fail("7: RUN in a shell-less runtime (%s)", want.runtime)
+	}
+	if want.runtime == "alpine" && st.BaseName != "scratch" {
+		fail("6: the alpine runtime stage is based on %q, want scratch with the hardened root copied in", st.BaseName)
+	}
+}
+
+// checkAlpineRoot judges the stage that hardens Alpine: one RUN, the last,
+// that takes write permission away before removing apk, its keys and every
+// shell, and keeps the package database for scanners.
+func checkAlpineRoot(root instructions.Stage, fail func(string, ...any)) {
+	if root.Name != "alpine-root" || !strings.HasPrefix(root.BaseName, "alpine:") {
+		fail("6: the alpine root stage is %q from %q, want alpine-root from alpine", root.Name, root.BaseName)
+	}
+	var runs []*instructions.RunCommand
+	for i, c := range root.Commands {
+		r, ok := c.(*instructions.RunCommand)
+		if !ok {
+			fail("6: the alpine root stage does more than its one RUN: %T", c)
+			continue
 		}
-		line := strings.Join(runs[0].CmdLine, " ")
-		for _, part := range []string{"find /etc ", "-exec chmod a-w {} +", "chmod -R a-w /lib /usr", "rm -rf /etc/apk", " /bin ", " /sbin "} {
-			if !strings.Contains(line+" ", part) {
-				fail("6: the alpine RUN lacks %q", part)
-			}
+		if i != len(root.Commands)-1 {
+			fail("6: a RUN after the shell was removed")
 		}
-		if strings.Index(line, "chmod") > strings.Index(line, "rm -rf") {
-			fail("6: write permission must be removed before the shell is")
+		runs = append(runs, r)
+	}
+	if len(runs) != 1 {
+		fail("6: alpine wants exactly one RUN (user, chmod, removal), got %d", len(runs))
+		return
+	}
+	line := strings.Join(runs[0].CmdLine, " ")
+	for _, part := range []string{"find /etc ", "-exec chmod a-w {} +", "chmod -R a-w /lib /usr", "rm -rf /etc/apk", " /usr/share/apk ", " /bin ", " /sbin "} {
+		if !strings.Contains(line+" ", part) {
+			fail("6: the alpine RUN lacks %q", part)
 		}
-	default:
-		if len(runs) > 0 {
-			fail("7: RUN in a shell-less runtime (%s)", want.runtime)
-		}
+	}
+	if strings.Contains(line+" ", " /lib/apk ") || strings.Contains(line, "/lib/apk/db") {
+		fail("6: the alpine RUN removes the package database (/lib/apk/db): scanners would see no packages")
+	}
+	if strings.Index(line, "chmod") > strings.Index(line, "rm -rf") {
+		fail("6: write permission must be removed before the shell is")
 	}
 }
 
@@ -366,7 +409,7 @@ WORKDIR /home/appuser
 CMD ["./app"]
 `
 	problems := checkBar([]byte(article), barExpect{builder: "ubuntu", runtime: "alpine", goVersion: "1.22"})
-	for _, want := range []string{"3: USER \"appuser\" is not numeric", "4: ENTRYPOINT missing", "8: go build without -trimpath", "9: want COPY . before go build", "6: alpine wants exactly one RUN", "10: ubuntu builder GOTOOLCHAIN"} {
+	for _, want := range []string{"3: USER \"appuser\" is not numeric", "4: ENTRYPOINT missing", "8: go build without -trimpath", "9: want COPY . before go build", "1: want a builder and a runtime stage (and alpine's root stage), got 2 stages", "6: the alpine runtime stage is based on \"alpine:3.20.2\", want scratch", "7: RUN in a shell-less runtime", "10: ubuntu builder GOTOOLCHAIN"} {
 		found := false
 		for _, p := range problems {
 			if strings.Contains(p, want) {

@@ -5,7 +5,9 @@ import (
 	_ "crypto/sha256" // registers sha256 for digest validation
 	"encoding/json"
 	"regexp"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/distribution/reference"
 
@@ -18,6 +20,27 @@ import (
 type Catalog struct {
 	Comment string                  `json:"comment,omitempty"`
 	Images  map[string]CatalogImage `json:"images"`
+	// EndOfLife lists the dates publishers state their images stop being
+	// fixed, for the catalog's images and for those it no longer offers
+	// (Debian 12 distroless) so that lint can report them anywhere.
+	EndOfLife []EndOfLife `json:"endOfLife,omitempty"`
+}
+
+// EndOfLife is one publisher-stated end-of-life date.
+type EndOfLife struct {
+	// Image is the repository as a FROM line names it, in its familiar
+	// form: "alpine", "gcr.io/distroless/static-debian12".
+	Image string `json:"image"`
+	// Tag is the version the date is for. It covers the tag itself and
+	// tags that extend it after a "." or "-" ("3.21" covers 3.21.4, "1.24"
+	// covers 1.24.3-trixie); "" covers every tag.
+	Tag string `json:"tag,omitempty"`
+	// EOL is the date (YYYY-MM-DD) after which the image gets no fixes.
+	EOL string `json:"eol"`
+	// Instead is what to use instead.
+	Instead string `json:"instead"`
+	// Source is where the date comes from.
+	Source string `json:"source,omitempty"`
 }
 
 // CatalogImage is one base image and its pin.
@@ -32,11 +55,17 @@ type CatalogImage struct {
 	// Digests pins tags made from a template ({go}): tag → digest, for the
 	// Go versions a team builds with (golang:1.22.2-bookworm, ...).
 	Digests map[string]string `json:"digests,omitempty"`
+	// PinByDigest says the publisher rebuilds images under the same tag
+	// (Docker Hardened Images' dated tags): the default pin adds the digest
+	// whenever the catalog has one.
+	PinByDigest bool `json:"pinByDigest,omitempty"`
 	// Checked is the date (YYYY-MM-DD) the pin was last checked.
 	Checked string `json:"checked"`
 	// Libc is the C library a cgo binary built or run on this image links:
 	// "none" (static only), "musl", "wolfi-glibc", "glibc-2.36", ...
 	Libc string `json:"libc"`
+	// Note says where the pin comes from and what could not be checked.
+	Note string `json:"note,omitempty"`
 }
 
 // catalogKeys are the entries generate needs.
@@ -45,6 +74,10 @@ var catalogKeys = []string{
 	"runtime/alpine", "runtime/chainguard", "runtime/chainguard-cgo",
 	"runtime/distroless", "runtime/distroless-cgo", "runtime/scratch",
 }
+
+// optionalKeys are entries a catalog may lack (catalogs written before
+// they existed): the choice is then refused when asked for.
+var optionalKeys = []string{"builder/dhi", "runtime/dhi", "runtime/dhi-cgo"}
 
 var (
 	digestPattern = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
@@ -65,6 +98,8 @@ func DefaultCatalog() (*Catalog, error) {
 }
 
 // LoadCatalog reads a catalog file of the same schema as the embedded one.
+// The built-in end-of-life dates always apply as well: a team catalog made
+// before a base reached its end of life must not hide that it did.
 func LoadCatalog(name string) (*Catalog, error) {
 	data, err := readRegular(name, kindCatalog)
 	if IsInputError(err) {
@@ -73,7 +108,20 @@ func LoadCatalog(name string) (*Catalog, error) {
 	if err != nil {
 		return nil, inputErrorf("--catalog: %v", err)
 	}
-	return ParseCatalog(name, data)
+	c, err := ParseCatalog(name, data)
+	if err != nil {
+		return nil, err
+	}
+	builtIn, err := DefaultCatalog()
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range builtIn.EndOfLife {
+		if !slices.Contains(c.EndOfLife, e) {
+			c.EndOfLife = append(c.EndOfLife, e)
+		}
+	}
+	return c, nil
 }
 
 // ParseCatalog decodes and validates a catalog.
@@ -96,6 +144,21 @@ func ParseCatalog(name string, data []byte) (*Catalog, error) {
 		}
 		if err := img.validate(); err != nil {
 			return nil, inputErrorf("catalog %s: %s: %v", name, k, err)
+		}
+	}
+	for _, k := range optionalKeys {
+		if img, ok := c.Images[k]; ok {
+			if err := img.validate(); err != nil {
+				return nil, inputErrorf("catalog %s: %s: %v", name, k, err)
+			}
+		}
+	}
+	for _, e := range c.EndOfLife {
+		if e.Image == "" || !datePattern.MatchString(e.EOL) || e.Instead == "" {
+			return nil, inputErrorf("catalog %s: endOfLife: %s %s: every entry needs an image, an eol date (YYYY-MM-DD) and what to use instead", name, quoteValue(e.Image), quoteValue(e.Tag))
+		}
+		if _, err := time.Parse(time.DateOnly, e.EOL); err != nil {
+			return nil, inputErrorf("catalog %s: endOfLife: %s: %v", name, e.Image, err)
 		}
 	}
 	return &c, nil
@@ -153,7 +216,7 @@ func (i CatalogImage) Ref(goVersion, pin string) (string, error) {
 	}
 	ref := i.Image + ":" + tag
 	switch {
-	case unversionedTags[tag] || pin == PinDigest:
+	case unversionedTags[tag] || pin == PinDigest || i.PinByDigest && digest != "" && pin != PinTag:
 		if digest == "" && strings.Contains(i.Tag, "{go}") {
 			return "", errorf("%s has no digest in the catalog; add %q to the entry's digests and run `dockhard pin`", ref, tag)
 		}
@@ -174,3 +237,90 @@ func (i CatalogImage) Ref(goVersion, pin string) (string, error) {
 
 // Keys returns the catalog's entries, sorted.
 func (c *Catalog) Keys() []string { return sortedKeys(c.Images) }
+
+// EndOfLifeFor returns the end-of-life entry that covers an image
+// reference, the one with the longest matching tag when several do.
+func (c *Catalog) EndOfLifeFor(ref string) (EndOfLife, bool) {
+	named, err := reference.ParseNormalizedNamed(ref)
+	if err != nil {
+		return EndOfLife{}, false
+	}
+	repo := reference.FamiliarName(named)
+	tag := ""
+	if t, ok := named.(reference.Tagged); ok {
+		tag = t.Tag()
+	}
+	var best EndOfLife
+	found := false
+	for _, e := range c.EndOfLife {
+		if e.Image != repo || !tagCovers(e.Tag, tag) {
+			continue
+		}
+		if !found || len(e.Tag) > len(best.Tag) {
+			best, found = e, true
+		}
+	}
+	return best, found
+}
+
+// tagCovers says whether an end-of-life entry's version covers tag: the
+// same, or tag continues it after "." or "-".
+func tagCovers(version, tag string) bool {
+	if version == "" || tag == version {
+		return true
+	}
+	rest, ok := strings.CutPrefix(tag, version)
+	return ok && (rest[0] == '.' || rest[0] == '-')
+}
+
+// EOLSoon is how far ahead an end of life is reported as coming.
+const EOLSoon = 90 * 24 * time.Hour
+
+// Status says where today stands against the entry's date: past (after
+// it), or soon (within EOLSoon of it).
+func (e EndOfLife) Status(today time.Time) (past, soon bool) {
+	eol, err := time.Parse(time.DateOnly, e.EOL)
+	if err != nil {
+		return false, false
+	}
+	day := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
+	past = day.After(eol)
+	soon = !past && eol.Sub(day) <= EOLSoon
+	return past, soon
+}
+
+// EOLReport is one catalog image past or near its end of life.
+type EOLReport struct {
+	Key, Ref string
+	EndOfLife
+	// Past is true after the end of life, false within EOLSoon of it.
+	Past bool
+}
+
+// CatalogEndOfLife lists the catalog's own images (and the tags pinned in
+// digests) that are past their end of life or within EOLSoon of it, in key
+// order.
+func CatalogEndOfLife(cat *Catalog, today time.Time) []EOLReport {
+	var out []EOLReport
+	for _, key := range cat.Keys() {
+		img := cat.Images[key]
+		if img.Image == "scratch" {
+			continue
+		}
+		tags := sortedKeys(img.Digests)
+		if !strings.Contains(img.Tag, "{go}") {
+			tags = []string{img.Tag}
+		}
+		for _, tag := range tags {
+			ref := img.Image + ":" + tag
+			e, ok := cat.EndOfLifeFor(ref)
+			if !ok {
+				continue
+			}
+			if past, soon := e.Status(today); past || soon {
+				out = append(out, EOLReport{Key: key, Ref: ref, EndOfLife: e, Past: past})
+			}
+		}
+	}
+	return out
+}

@@ -61,7 +61,7 @@ func TestDetectShapes(t *testing.T) {
 		broken       []string
 		note         string
 	}{
-		{fixture: "rootmain", module: "github.com/acme/rootmain", goVersion: "1.23.1", buildGo: "1.23.1",
+		{fixture: "rootmain", module: "github.com/acme/rootmain", goVersion: "1.26.1", buildGo: "1.26.1",
 			mains: []string{"."}, ports: []int{8080}, portWhere: "main.go:11"},
 		{fixture: "multicmd", module: "example.com/multicmd", goVersion: "1.24.0", buildGo: "1.24.0",
 			mains: []string{"cmd/api", "cmd/worker"}, exampleMains: []string{"examples/demo"}, ports: []int{9090}, portWhere: "cmd/api/main.go:9"},
@@ -69,13 +69,13 @@ func TestDetectShapes(t *testing.T) {
 			mains: []string{"."}, ports: []int{}, nested: []string{"tools"}},
 		{fixture: "vendored", module: "example.com/vendored", goVersion: "1.22.5", buildGo: "1.22.5",
 			mains: []string{"."}, cgo: true, ports: []int{}, vendored: true},
-		{fixture: "cgodep", module: "example.com/cgodep", goVersion: "1.23.0", buildGo: "1.23.0",
+		{fixture: "cgodep", module: "example.com/cgodep", goVersion: "1.26.0", buildGo: "1.26.0",
 			mains: []string{"."}, cgo: true, ports: []int{7070}, portWhere: "main.go:17"},
 		// go.mod requires go-sqlite3 but nothing imports it: a require
 		// alone never decides.
 		{fixture: "cgomod", module: "example.com/cgomod", goVersion: "1.23.0", buildGo: "1.23.0",
 			mains: []string{"."}, cgo: false, ports: []int{}},
-		{fixture: "toolchain", module: "example.com/toolchain", goVersion: "1.22.0", toolchain: "1.23.4", buildGo: "1.23.4",
+		{fixture: "toolchain", module: "example.com/toolchain", goVersion: "1.22.0", toolchain: "1.26.2", buildGo: "1.26.2",
 			mains: []string{"."}, ports: []int{}},
 		{fixture: "nogo", module: "example.com/nogo", buildGo: "1.16",
 			mains: []string{"."}, ports: []int{}, note: "no go line"},

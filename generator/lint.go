@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/distribution/reference"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
@@ -75,21 +76,27 @@ type LintOptions struct {
 	BuildArgs map[string]string
 	// Context ends a long lint early (an interrupt); nil means never.
 	Context context.Context
+	// Catalog holds the end-of-life dates; nil means the built-in one.
+	Catalog *Catalog
+	// Today is the date end of life is judged on; zero means now.
+	Today time.Time
 }
 
 // shellRuntimes are bases that ship a shell; the others (distroless,
 // Chainguard's minimal images, scratch) have none.
 var (
-	shellLess      = regexp.MustCompile(`(^scratch$|gcr\.io/distroless/|cgr\.dev/chainguard/(static|glibc-dynamic))`)
+	shellLess      = regexp.MustCompile(`(^scratch$|gcr\.io/distroless/|cgr\.dev/chainguard/(static|glibc-dynamic)|dhi\.io/static(:|@|$))`)
 	toolchainImage = regexp.MustCompile(`(^|/)(golang|go)(:|@|$)|cgr\.dev/chainguard/go(:|@|$)`)
-	staticRuntime  = regexp.MustCompile(`(^scratch$|distroless/static|chainguard/static)`)
-	numericUser    = regexp.MustCompile(`^\d+(:\d+)?$`)
-	secretName     = regexp.MustCompile(`(?i)(secret|token|passw|api_?key|credential|private_?key)`)
-	ignoreComment  = regexp.MustCompile(`^dockhard:ignore\s+(DH\d{3})\b\s*(.*)$`)
-	shellRemoval   = regexp.MustCompile(`rm -[rf]+ [^;&|]*(/bin/sh|/bin/\*|/bin( |$)|/bin/busybox)`)
+	// Docker Hardened Images' static: the dated tags without glibc.
+	staticRuntime = regexp.MustCompile(`(^scratch$|distroless/static|chainguard/static|dhi\.io/static:\d+(-debian\d+|-alpine[\d.]*)?(@|$))`)
+	numericUser   = regexp.MustCompile(`^\d+(:\d+)?$`)
+	secretName    = regexp.MustCompile(`(?i)(secret|token|passw|api_?key|credential|private_?key)`)
+	ignoreComment = regexp.MustCompile(`^dockhard:ignore\s+(DH\d{3})\b\s*(.*)$`)
+	// The removals name whole paths: /usr/sbin is not /sbin.
+	shellRemoval = regexp.MustCompile(`rm -[rf]+\s([^;&|]*\s)?(/bin/sh|/bin/\*|/bin|/bin/busybox)(\s|$)`)
 	// etcReadOnly is chmod a-w on /etc, directly or through find.
 	etcReadOnly = regexp.MustCompile(`chmod (-R )?a-w [^;&|]*/etc|find /etc[^;&|]*-exec chmod a-w`)
-	apkRemoval  = regexp.MustCompile(`rm -[rf]+ [^;&|]*(/sbin/apk|/sbin/\*|/sbin( |$))`)
+	apkRemoval  = regexp.MustCompile(`rm -[rf]+\s([^;&|]*\s)?(/sbin/apk|/sbin/\*|/sbin)(\s|$)`)
 )
 
 // Lint judges a Dockerfile against the hardening bar. It parses with
@@ -120,6 +127,12 @@ func Lint(name string, data []byte, opts LintOptions) ([]Finding, error) {
 				ignores[n.StartLine][m[1]] = m[2]
 			}
 		}
+	}
+	if opts.Catalog == nil {
+		opts.Catalog = builtInCatalog()
+	}
+	if opts.Today.IsZero() {
+		opts.Today = time.Now().UTC()
 	}
 	l := &linter{file: name, opts: opts, ctx: ctx, bases: resolveBases(stages, metaArgs, res.EscapeToken, opts.BuildArgs)}
 	l.check(stages)
@@ -233,11 +246,12 @@ func (l *linter) check(stages []instructions.Stage) {
 		l.checkCommands(st, staticFinal)
 	}
 	l.checkFinal(final, finalBase, names)
+	l.checkRuntimeRoot(stages, final)
 }
 
 func (l *linter) checkBase(st instructions.Stage, base string, stageNames map[string]bool) {
 	if base == "" {
-		l.report("DH022", stageFrom{st}, "the base image %s is chosen at build time by a build argument without a value: its pinning cannot be checked; pass --build-arg NAME=VALUE to check it with a value", st.BaseName)
+		l.report("DH025", stageFrom{st}, "the base image %s is chosen at build time by a build argument without a value: its pinning cannot be checked; pass --build-arg NAME=VALUE to check it with a value", st.BaseName)
 		return
 	}
 	if base == "scratch" || stageNames[strings.ToLower(base)] {
@@ -247,6 +261,7 @@ func (l *linter) checkBase(st instructions.Stage, base string, stageNames map[st
 	if err != nil {
 		return
 	}
+	l.checkEndOfLife(st, base)
 	tagged, hasTag := ref.(reference.Tagged)
 	_, digested := ref.(reference.Digested)
 	switch {
@@ -255,6 +270,22 @@ func (l *linter) checkBase(st instructions.Stage, base string, stageNames map[st
 		l.report("DH002", stageFrom{st}, "%s has no tag: it means latest, a different image tomorrow; pin a version tag or a digest", base)
 	case tagged.Tag() == "latest" || unversionedTags[tagged.Tag()]:
 		l.report("DH002", stageFrom{st}, "%s names no version; pin it by digest (%s@sha256:…)", base, base)
+	}
+}
+
+// checkEndOfLife reports a base past its publisher's end of life (DH022)
+// or within EOLSoon of it (DH023); base is the stage's image with build
+// arguments expanded.
+func (l *linter) checkEndOfLife(st instructions.Stage, base string) {
+	e, ok := l.opts.Catalog.EndOfLifeFor(base)
+	if !ok {
+		return
+	}
+	switch past, soon := e.Status(l.opts.Today); {
+	case past:
+		l.report("DH022", stageFrom{st}, "%s is past its end of life (%s) and gets no more fixes; instead use %s", base, e.EOL, e.Instead)
+	case soon:
+		l.report("DH023", stageFrom{st}, "%s reaches its end of life on %s: plan the move to %s", base, e.EOL, e.Instead)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 )
 
 func lintFixture(t *testing.T, name string) []Finding {
@@ -18,12 +19,17 @@ func lintFixture(t *testing.T, name string) []Finding {
 	if err != nil {
 		t.Fatal(err)
 	}
-	findings, err := Lint(name, data, LintOptions{GoVersion: "1.23.1"})
+	findings, err := Lint(name, data, LintOptions{GoVersion: "1.26.1", Today: lintToday})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return findings
 }
+
+// lintToday is the date the lint fixtures are judged on: fixed, so that
+// dates stay data, and within 90 days of Ubuntu 22.04's end of life, so
+// that DH023 has something to report.
+var lintToday = time.Date(2027, 2, 15, 0, 0, 0, 0, time.UTC)
 
 func ruleSet(findings []Finding) []string {
 	seen := map[string]bool{}
@@ -72,9 +78,9 @@ func TestArticlesDockerfiles(t *testing.T) {
 	tests := map[string][]string{
 		"article1-single-stage.Dockerfile": {"DH001", "DH002", "DH003", "DH008", "DH009", "DH012", "DH013", "DH015", "DH016", "DH019", "DH020"},
 		"article1-multi-stage.Dockerfile":  {"DH002", "DH003", "DH008", "DH009", "DH012", "DH013", "DH015", "DH016", "DH019", "DH020"},
-		"article1-final.Dockerfile":        {"DH005", "DH008", "DH012", "DH013", "DH015", "DH016", "DH019", "DH020"},
-		"article2-single-stage.Dockerfile": {"DH001", "DH003", "DH007", "DH008", "DH009", "DH012", "DH013", "DH015"},
-		"article2-final.Dockerfile":        {"DH002", "DH005", "DH012"},
+		"article1-final.Dockerfile":        {"DH005", "DH008", "DH012", "DH013", "DH015", "DH016", "DH019", "DH020", "DH022"},
+		"article2-single-stage.Dockerfile": {"DH001", "DH003", "DH007", "DH008", "DH009", "DH012", "DH013", "DH015", "DH022"},
+		"article2-final.Dockerfile":        {"DH002", "DH005", "DH012", "DH022"},
 	}
 	for name, want := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -99,7 +105,7 @@ func TestGeneratedDockerfilesLintClean(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		findings, err := Lint(f, data, LintOptions{})
+		findings, err := Lint(f, data, LintOptions{Today: goldenToday})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -134,7 +140,7 @@ func TestLintParseError(t *testing.T) {
 // A base chosen by a build argument is reported as such, everything else
 // is judged, and --build-arg values let lint judge the base itself.
 func TestLintBaseChosenByBuildArg(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join("..", "testdata", "lint", "DH022-fail.Dockerfile"))
+	data, err := os.ReadFile(filepath.Join("..", "testdata", "lint", "DH025-fail.Dockerfile"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,8 +148,8 @@ func TestLintBaseChosenByBuildArg(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := ruleSet(findings); !slices.Equal(got, []string{"DH022"}) {
-		t.Fatalf("without values: rules %v, want [DH022] (both bases, nothing else)", got)
+	if got := ruleSet(findings); !slices.Equal(got, []string{"DH025"}) {
+		t.Fatalf("without values: rules %v, want [DH025] (both bases, nothing else)", got)
 	}
 	if bk, err := BuildKitLint("f", data); err != nil {
 		t.Fatalf("BuildKit's checks refused a base chosen at build time: %v", err)
@@ -151,7 +157,7 @@ func TestLintBaseChosenByBuildArg(t *testing.T) {
 		t.Fatalf("BuildKit reported nothing; its InvalidDefaultArgInFrom check should see the ARGs without defaults")
 	}
 	// With values the bases are judged: an unpinned alpine with its shell.
-	findings, err = Lint("f", data, LintOptions{BuildArgs: map[string]string{"GO_VERSION": "1.23.1", "BASE_IMAGE": "alpine"}})
+	findings, err = Lint("f", data, LintOptions{BuildArgs: map[string]string{"GO_VERSION": "1.26.1", "BASE_IMAGE": "alpine"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,5 +173,69 @@ func TestLintStopsOnCancel(t *testing.T) {
 	cancel()
 	if _, err := Lint("f", longDockerfile(5000), LintOptions{Context: ctx}); !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+}
+
+// Alpine hardened in a stage of its own and copied onto scratch: the root
+// stage is judged like a final stage with a shell.
+func TestLintRuntimeRootStage(t *testing.T) {
+	good, err := os.ReadFile(filepath.Join("..", "testdata", "lint", "DH024-pass.Dockerfile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, from, to string
+		want           []string
+	}{
+		{"the hardened form", "", "", nil},
+		{"no removal", " \\\n && rm -rf /etc/apk /lib/apk/exec /usr/share/apk /var/cache/apk /bin /sbin /usr/bin /usr/sbin /usr/local/bin", "", []string{"DH008"}},
+		{"apk kept", " /sbin /usr/bin", " /usr/bin", []string{"DH008"}},
+		{"/etc writable", " \\\n && find /etc ! -path /etc/hosts ! -path /etc/resolv.conf ! -path /etc/hostname -exec chmod a-w {} +", "", []string{"DH009"}},
+		{"RUN after the removal", "/usr/local/bin\n", "/usr/local/bin\nRUN true\n", []string{"DH010"}},
+		{"package database deleted", "/lib/apk/exec", "/lib/apk", []string{"DH024"}},
+		{"package database deleted, by its files", "/lib/apk/exec", "/lib/apk/db", []string{"DH024"}},
+		{"root copied with a trailing slash", "COPY --from=alpine-root / /", "COPY --from=alpine-root ./ /", nil},
+		{"no root copied: the stage ships nothing", "COPY --from=alpine-root / /\n", "", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := string(good)
+			if tt.from != "" {
+				if !strings.Contains(data, tt.from) {
+					t.Fatalf("fixture lacks %q", tt.from)
+				}
+				data = strings.Replace(data, tt.from, tt.to, 1)
+			}
+			findings, err := Lint("x", []byte(data), LintOptions{Today: lintToday})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := ruleSet(findings); !reflect.DeepEqual(got, tt.want) && !(len(got) == 0 && len(tt.want) == 0) {
+				t.Errorf("rules %v, want %v\n%s", got, tt.want, data)
+			}
+		})
+	}
+}
+
+// The removals name whole paths: /usr/bin is not /bin, and the path may
+// come right after the flags.
+func TestRemovalPatterns(t *testing.T) {
+	for _, tt := range []struct {
+		line       string
+		shell, apk bool
+	}{
+		{"rm -rf /bin/*", true, false},
+		{"rm -rf /sbin/apk", false, true},
+		{"rm -rf /etc/apk /bin /sbin /usr/bin", true, true},
+		{"rm -rf /usr/bin /usr/sbin", false, false},
+		{"rm -rf /usr/local/bin/x /usr/sbin/apk", false, false},
+		{"rm -f /bin/sh", true, false},
+	} {
+		if got := shellRemoval.MatchString(tt.line); got != tt.shell {
+			t.Errorf("%q: shell removal %v, want %v", tt.line, got, tt.shell)
+		}
+		if got := apkRemoval.MatchString(tt.line); got != tt.apk {
+			t.Errorf("%q: apk removal %v, want %v", tt.line, got, tt.apk)
+		}
 	}
 }

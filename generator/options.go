@@ -15,8 +15,8 @@ import (
 
 // Builders and runtimes dockhard knows, in the order help text lists them.
 var (
-	Builders = []string{"chainguard", "ubuntu", "golang"}
-	Runtimes = []string{"distroless", "alpine", "chainguard", "scratch"}
+	Builders = []string{"chainguard", "ubuntu", "golang", "dhi"}
+	Runtimes = []string{"distroless", "alpine", "chainguard", "dhi", "scratch"}
 )
 
 // Defaults.
@@ -32,9 +32,9 @@ const (
 // every value passes. Paths are relative to the module directory so that the
 // command recorded in the header works from `go generate` too.
 type Options struct {
-	// Builder is chainguard, ubuntu or golang; "" means chainguard.
+	// Builder is chainguard, ubuntu, golang or dhi; "" means chainguard.
 	Builder string
-	// Runtime is distroless, alpine, chainguard or scratch; "" chooses
+	// Runtime is distroless, alpine, chainguard, dhi or scratch; "" chooses
 	// distroless, or chainguard's glibc image for a cgo program whose
 	// builder's glibc is newer than Debian 12's.
 	Runtime string
@@ -59,6 +59,12 @@ type Options struct {
 	// Pin is "" (digest only for images without version tags), tag or
 	// digest (every base image by digest).
 	Pin string
+	// AllowEOL writes a base past its publisher's end of life instead of
+	// refusing it.
+	AllowEOL bool
+	// Today is the date end of life is judged on; zero means now. It is no
+	// flag: tests fix it so that dates stay data.
+	Today time.Time
 
 	// Healthcheck is auto (or ""): http when a port is known and a health
 	// route is detected (or HealthcheckPath is set), tcp for a port
@@ -293,6 +299,9 @@ func (o *Options) Args() []string {
 	}
 	add("--catalog", o.Catalog, "")
 	add("--pin", o.Pin, "auto")
+	if o.AllowEOL {
+		args = append(args, "--allow-eol")
+	}
 	add("--healthcheck", o.Healthcheck, "auto")
 	add("--healthcheck-path", o.HealthcheckPath, "")
 	if o.HealthcheckCmd != "" {
@@ -317,4 +326,12 @@ func quoteValue(s string) string {
 // joinModule resolves a path option against the module directory.
 func joinModule(dir, p string) string {
 	return filepath.Join(dir, filepath.FromSlash(p))
+}
+
+// today is the date end of life is judged on.
+func (o *Options) today() time.Time {
+	if o.Today.IsZero() {
+		return time.Now().UTC()
+	}
+	return o.Today
 }

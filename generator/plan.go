@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/dockhard/dockhard/templates"
@@ -135,9 +136,9 @@ func NewPlan(f *Facts, o *Options, cat *Catalog) (*Plan, error) {
 
 	p.Runtime = o.Runtime
 	if p.Runtime == "" {
-		p.Runtime = DefaultRuntime(p.Builder, p.CGO)
+		p.Runtime = defaultRuntime(cat, p.Builder, p.CGO)
 	}
-	if err := checkPair(p.Builder, p.Runtime, p.CGO, main); err != nil {
+	if err := checkPair(cat, p.Builder, p.Runtime, p.CGO, main); err != nil {
 		return nil, err
 	}
 
@@ -147,18 +148,19 @@ func NewPlan(f *Facts, o *Options, cat *Catalog) (*Plan, error) {
 		return nil, inputErrorf("go.mod asks for Go %s, which dockhard cannot turn into an image tag (expected 1.N or 1.N.P)", quoteValue(buildGo))
 	}
 	minor, _ := strconv.Atoi(goVersion.FindStringSubmatch(buildGo)[1])
-	if p.Builder == "golang" && minor < 21 {
-		return nil, inputErrorf("go.mod asks for Go %s; the golang builder uses Debian 12 images, which start at Go 1.21: raise the go line (`go mod edit -go=1.22.0`) or use --builder chainguard", buildGo)
+	if (p.Builder == "golang" || p.Builder == "dhi") && minor < 21 {
+		return nil, inputErrorf("go.mod asks for Go %s; the golang builder's tags name go.mod's exact release, which needs Go 1.21 or later: raise the go line (`go mod edit -go=1.27.0`) or use --builder chainguard", buildGo)
 	}
 	if p.BuilderImage, err = catalogRef(cat, "builder/"+p.Builder, buildGo, o.Pin); err != nil {
 		return nil, err
 	}
-	runtimeKey := "runtime/" + p.Runtime
-	if p.CGO && (p.Runtime == "distroless" || p.Runtime == "chainguard") {
-		runtimeKey += "-cgo"
-	}
-	if p.RuntimeImage, err = catalogRef(cat, runtimeKey, buildGo, o.Pin); err != nil {
+	if p.RuntimeImage, err = catalogRef(cat, runtimeKey(cat, p.Runtime, p.CGO), buildGo, o.Pin); err != nil {
 		return nil, err
+	}
+	for _, ref := range []string{p.BuilderImage, p.RuntimeImage} {
+		if err := checkEndOfLife(cat, ref, o); err != nil {
+			return nil, err
+		}
 	}
 	if p.Builder == "ubuntu" {
 		// Debian's package may be older than go.mod's Go; the toolchain
@@ -220,7 +222,7 @@ func NewPlan(f *Facts, o *Options, cat *Catalog) (*Plan, error) {
 	switch p.Runtime {
 	case "scratch":
 		p.WritePasswd = true
-	case "distroless", "chainguard":
+	case "distroless", "chainguard", "dhi":
 		// Their nonroot account is 65532; any other user needs one.
 		p.WritePasswd = p.UID != DefaultUID
 	}
@@ -418,21 +420,37 @@ func candidates(f *Facts) string {
 	return strings.Join(c, ", ")
 }
 
-// DefaultRuntime is distroless, except for cgo programs from a builder whose
-// glibc is newer than Debian 12's: those need Chainguard's glibc image.
+// DefaultRuntime is distroless, unless the program needs cgo and the
+// builder's C library is newer than distroless' (then Chainguard's glibc
+// image), judged from the built-in catalog's libc data.
 func DefaultRuntime(builder string, cgo bool) string {
-	if cgo && builder != "golang" {
+	return defaultRuntime(builtInCatalog(), builder, cgo)
+}
+
+func defaultRuntime(cat *Catalog, builder string, cgo bool) string {
+	if cgo && checkPair(cat, builder, "distroless", true, MainPackage{}) != nil {
 		return "chainguard"
 	}
 	return "distroless"
 }
 
+// builtInCatalog is the embedded catalog, parsed once; the embedded file is
+// tested, so it always parses.
+var builtInCatalog = sync.OnceValue(func() *Catalog {
+	c, err := DefaultCatalog()
+	if err != nil {
+		panic("the embedded catalog does not parse: " + err.Error())
+	}
+	return c
+})
+
 // RuntimesFor splits the runtimes into those that can run a program built
-// by builder (with or without cgo) and those that cannot, with the reason.
+// by builder (with or without cgo) and those that cannot, with the reason,
+// from the built-in catalog's libc data.
 func RuntimesFor(builder string, cgo bool) (allowed []string, refused map[string]error) {
 	refused = map[string]error{}
 	for _, r := range Runtimes {
-		if err := checkPair(builder, r, cgo, MainPackage{}); err != nil {
+		if err := checkPair(builtInCatalog(), builder, r, cgo, MainPackage{}); err != nil {
 			refused[r] = err
 		} else {
 			allowed = append(allowed, r)
@@ -441,10 +459,72 @@ func RuntimesFor(builder string, cgo bool) (allowed []string, refused map[string
 	return allowed, refused
 }
 
+// runtimeKey is the catalog entry of a runtime: its glibc image for cgo
+// where it has one.
+func runtimeKey(cat *Catalog, runtime string, cgo bool) string {
+	key := "runtime/" + runtime
+	if _, ok := cat.Images[key+"-cgo"]; ok && cgo {
+		key += "-cgo"
+	}
+	return key
+}
+
+// cgoRuns says whether a cgo binary linked against the builder's C library
+// runs on the runtime's: the same family, and a glibc at least as new.
+// Wolfi's glibc is rolling, newer than any distribution's.
+func cgoRuns(builderLibc, runtimeLibc string) bool {
+	switch {
+	case runtimeLibc == "none" || runtimeLibc == "" || builderLibc == "none":
+		return false
+	case builderLibc == "musl" || runtimeLibc == "musl":
+		return builderLibc == runtimeLibc
+	case runtimeLibc == "wolfi-glibc":
+		return true
+	case builderLibc == "wolfi-glibc":
+		return false
+	}
+	b, okB := glibcVersion(builderLibc)
+	r, okR := glibcVersion(runtimeLibc)
+	return okB && okR && (r[0] > b[0] || r[0] == b[0] && r[1] >= b[1])
+}
+
+// glibcVersion reads "glibc-2.41".
+func glibcVersion(libc string) ([2]int, bool) {
+	v, ok := strings.CutPrefix(libc, "glibc-")
+	major, minor, ok2 := strings.Cut(v, ".")
+	a, err1 := strconv.Atoi(major)
+	b, err2 := strconv.Atoi(minor)
+	return [2]int{a, b}, ok && ok2 && err1 == nil && err2 == nil
+}
+
+// libcName shows a catalog libc value in a sentence.
+func libcName(libc string) string {
+	switch {
+	case libc == "wolfi-glibc":
+		return "Wolfi's rolling glibc"
+	case libc == "musl":
+		return "musl"
+	case libc == "none" || libc == "":
+		return "no C library"
+	}
+	return strings.Replace(libc, "glibc-", "glibc ", 1)
+}
+
 // checkPair refuses the builder/runtime/cgo combinations that cannot work,
-// and says what would.
-func checkPair(builder, runtime string, cgo bool, main MainPackage) error {
+// judged from the catalog's libc data, and says what would.
+func checkPair(cat *Catalog, builder, runtime string, cgo bool, main MainPackage) error {
 	if !cgo {
+		return nil
+	}
+	if _, ok := cat.Images["builder/"+builder]; !ok {
+		return inputErrorf("--builder %s: the image catalog has no entry builder/%s (a catalog made before dockhard knew it); add it from the built-in catalog (dockhard images --json)", builder, builder)
+	}
+	if _, ok := cat.Images[runtimeKey(cat, runtime, cgo)]; !ok {
+		return inputErrorf("--runtime %s: the image catalog has no entry %s (a catalog made before dockhard knew it); add it from the built-in catalog (dockhard images --json)", runtime, runtimeKey(cat, runtime, cgo))
+	}
+	builderLibc := cat.Images["builder/"+builder].Libc
+	runtimeLibc := cat.Images[runtimeKey(cat, runtime, true)].Libc
+	if cgoRuns(builderLibc, runtimeLibc) {
 		return nil
 	}
 	why := "it needs cgo"
@@ -456,13 +536,40 @@ func checkPair(builder, runtime string, cgo bool, main MainPackage) error {
 		}
 		why += ")"
 	}
-	switch {
-	case runtime == "scratch":
-		return inputErrorf("--runtime scratch cannot run this program: %s, and scratch has no C library; use --runtime distroless or chainguard, or --cgo off if the program can do without cgo", why)
-	case runtime == "alpine":
-		return inputErrorf("--runtime alpine cannot run this program: %s, and the %s builder links glibc while Alpine has musl; use --runtime chainguard (or distroless with --builder golang), or --cgo off", why, builder)
-	case runtime == "distroless" && builder != "golang":
-		return inputErrorf("--builder %s with --runtime distroless cannot run this program: %s, and %s's glibc is newer than distroless' Debian 12 glibc; use --runtime chainguard, or --builder golang (Debian 12, like distroless)", builder, why, builder)
+	// What would work: other runtimes with this builder, and other builders
+	// with this runtime.
+	var runtimes, builders []string
+	for _, r := range Runtimes {
+		if r != runtime && cgoRuns(builderLibc, cat.Images[runtimeKey(cat, r, true)].Libc) {
+			runtimes = append(runtimes, r)
+		}
+	}
+	for _, b := range Builders {
+		if b != builder && cgoRuns(cat.Images["builder/"+b].Libc, runtimeLibc) {
+			builders = append(builders, b)
+		}
+	}
+	instead := ""
+	if len(runtimes) > 0 {
+		instead = "use --runtime " + strings.Join(runtimes, " or ") + ", "
+	}
+	if len(builders) > 0 {
+		instead += "or --builder " + strings.Join(builders, " or ") + " with --runtime " + runtime + ", "
+	}
+	instead += "or --cgo off if the program can do without cgo"
+	return inputErrorf("--builder %s with --runtime %s cannot run this program: %s, and %s builds against %s while %s has %s; %s",
+		builder, runtime, why, builder, libcName(builderLibc), runtime, libcName(runtimeLibc), instead)
+}
+
+// checkEndOfLife refuses a base past its publisher's end of life, naming
+// what to use instead, unless --allow-eol.
+func checkEndOfLife(cat *Catalog, ref string, o *Options) error {
+	e, ok := cat.EndOfLifeFor(ref)
+	if !ok || o.AllowEOL {
+		return nil
+	}
+	if past, _ := e.Status(o.today()); past {
+		return inputErrorf("%s is past its end of life (%s) and gets no more fixes; instead use %s; or pass --allow-eol to write it anyway", ref, e.EOL, e.Instead)
 	}
 	return nil
 }

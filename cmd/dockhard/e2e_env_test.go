@@ -56,6 +56,7 @@ type builtImage struct {
 	size   int64
 	layers [][]layerFile // the regular files each layer writes
 	log    string
+	digest string // the image manifest's digest
 }
 
 type layerFile struct {
@@ -98,7 +99,8 @@ func startE2E(t *testing.T) *e2eEnv {
 	// onto the local registry, so digests are the stand-ins' own.
 	catalog := filepath.Join(t.TempDir(), "catalog.json")
 	if r := runCmd(t, "pin", "-o", catalog,
-		"--registry-mirror", "cgr.dev="+e.host+"/cgr.dev", "--registry-mirror", "gcr.io="+e.host+"/gcr.io", "--registry-mirror", "docker.io="+e.host+"/docker.io"); r.code != 0 {
+		"--registry-mirror", "cgr.dev="+e.host+"/cgr.dev", "--registry-mirror", "gcr.io="+e.host+"/gcr.io", "--registry-mirror", "docker.io="+e.host+"/docker.io",
+		"--registry-mirror", "dhi.io="+e.host+"/dhi.io"); r.code != 0 {
 		t.Fatalf("dockhard pin: %s%s", r.out, r.err)
 	}
 	e.catalog, _ = os.ReadFile(catalog)
@@ -110,6 +112,8 @@ func startE2E(t *testing.T) *e2eEnv {
   mirrors = ["%[1]s/cgr.dev"]
 [registry."gcr.io"]
   mirrors = ["%[1]s/gcr.io"]
+[registry."dhi.io"]
+  mirrors = ["%[1]s/dhi.io"]
 [registry."%[1]s"]
   http = true
   insecure = true
@@ -138,22 +142,25 @@ func startE2E(t *testing.T) *e2eEnv {
 // pushStandIns builds a stand-in for every image in the catalog from what
 // the machine has and pushes it under its real name:
 //
-//   - Go builders (cgr.dev/chainguard/go, golang:*-bookworm): a Debian
-//     root file system with gcc and libc6-dev, plus the machine's Go. The
-//     Chainguard one is trixie (a glibc newer than Debian 12's, as
-//     Wolfi's is), the golang one bookworm (Debian 12, as upstream's);
+//   - Go builders (cgr.dev/chainguard/go, golang:*-trixie,
+//     dhi.io/golang:*-debian13-dev): a Debian
+//     trixie root file system with gcc and libc6-dev, plus the machine's
+//     Go (Debian 13, as upstream's golang images);
 //   - ubuntu: a Debian trixie minbase that answers apt-get install;
-//   - distroless/Chainguard static: accounts, the CA bundle, /tmp;
-//     their cgo flavours add the glibc of the matching builder;
-//   - alpine: busybox with the directories apk owns.
+//   - distroless/Chainguard/DHI static: accounts, the CA bundle, /tmp;
+//     their cgo flavours add trixie's glibc (distroless base-debian13 is
+//     Debian 13; Wolfi's glibc is at least as new);
+//   - alpine: busybox, apk, its keys and its package database, and in
+//     /lib and /usr/lib the libraries real Alpine ships (musl, OpenSSL,
+//     zlib) at their real sizes: the same upstream releases, Debian's
+//     builds from the trixie root, so the layer arithmetic is Alpine's.
 func (e *e2eEnv) pushStandIns(t *testing.T) {
 	// What the real Go images have beyond a minimal Debian: a C toolchain
 	// for cgo and the CA bundle (the scratch runtime copies it).
 	goImage := []string{"ca-certificates", "gcc", "libc6-dev"}
 	roots := debianRoots(t, map[string]debianRoot{
-		"trixie":      {"trixie", nil},
-		"trixie-go":   {"trixie", goImage},
-		"bookworm-go": {"bookworm", goImage},
+		"trixie":    {"trixie", []string{"libssl3t64", "musl"}},
+		"trixie-go": {"trixie", goImage},
 	})
 	ca, err := os.ReadFile("/etc/ssl/certs/ca-certificates.crt")
 	if err != nil {
@@ -170,31 +177,55 @@ func (e *e2eEnv) pushStandIns(t *testing.T) {
 	goBuilder := func(root string) v1.Image {
 		return e.image(t, []v1.Layer{debianLayer(t, root), goLayer, caLayer}, v1.Config{User: "0", Env: debianEnv})
 	}
-	e.push(t, goBuilder(roots["trixie-go"]), "cgr.dev/chainguard/go:latest")
-	bookwormGo := goBuilder(roots["bookworm-go"])
+	trixieGo := goBuilder(roots["trixie-go"])
+	e.push(t, trixieGo, "cgr.dev/chainguard/go:latest")
 	for _, p := range e2ePrograms {
-		e.push(t, bookwormGo, "golang:"+p.goVersion+"-bookworm")
+		e.push(t, trixieGo, "golang:"+p.goVersion+"-trixie")
+		e.push(t, trixieGo, "dhi.io/golang:"+p.goVersion+"-debian13-dev")
 	}
 	e.push(t, e.image(t, []v1.Layer{debianLayer(t, roots["trixie"]), caLayer}, v1.Config{User: "0", Env: debianEnv}), "ubuntu:24.04")
 
 	static := filesLayer(t, baseFiles(t)...)
 	distroless := e.image(t, []v1.Layer{static}, v1.Config{User: "65532"})
-	e.pushRuntime(t, "distroless", distroless, "gcr.io/distroless/static-debian12:nonroot")
+	e.pushRuntime(t, "distroless", distroless, "gcr.io/distroless/static-debian13:nonroot")
 	e.pushRuntime(t, "chainguard", distroless, "cgr.dev/chainguard/static:latest")
-	e.pushRuntime(t, "distroless-cgo", e.image(t, []v1.Layer{static, glibcLayer(t, roots["bookworm-go"])}, v1.Config{User: "65532"}),
-		"gcr.io/distroless/base-debian12:nonroot")
-	e.pushRuntime(t, "chainguard-cgo", e.image(t, []v1.Layer{static, glibcLayer(t, roots["trixie-go"])}, v1.Config{User: "65532"}),
+	e.pushRuntime(t, "dhi", distroless, "dhi.io/static:20250419-debian13")
+	glibc := glibcLayer(t, roots["trixie-go"])
+	e.pushRuntime(t, "distroless-cgo", e.image(t, []v1.Layer{static, glibc}, v1.Config{User: "65532"}),
+		"gcr.io/distroless/base-debian13:nonroot")
+	e.pushRuntime(t, "dhi-cgo", e.image(t, []v1.Layer{static, glibc}, v1.Config{User: "65532"}),
+		"dhi.io/static:20250419-glibc-debian13")
+	e.pushRuntime(t, "chainguard-cgo", e.image(t, []v1.Layer{static, glibc}, v1.Config{User: "65532"}),
 		"cgr.dev/chainguard/glibc-dynamic:latest")
 
-	alpineDirs := []tarFile{}
-	for _, d := range []string{"lib", "lib/apk", "sbin", "usr", "usr/bin", "usr/sbin", "usr/share", "usr/share/apk", "etc/apk", "var", "var/cache", "var/cache/apk"} {
-		alpineDirs = append(alpineDirs, tarFile{path: d, dir: true, mode: 0o755})
+	alpineFiles := []tarFile{}
+	for _, d := range []string{"lib", "lib/apk", "lib/apk/db", "lib/apk/exec", "sbin", "usr", "usr/bin", "usr/lib", "usr/sbin", "usr/share", "usr/share/apk", "usr/share/apk/keys", "etc/apk", "etc/apk/keys", "var", "var/cache", "var/cache/apk"} {
+		alpineFiles = append(alpineFiles, tarFile{path: d, dir: true, mode: 0o755})
 	}
-	// A file in /lib stands for musl and the other libraries, so the
-	// measurement shows what the hardening RUN copies into its layer.
-	alpineDirs = append(alpineDirs, tarFile{path: "sbin/apk", mode: 0o755, data: []byte("stand-in")},
-		tarFile{path: "lib/stand-in.so", mode: 0o755, data: []byte("stand-in")})
-	alpine := e.image(t, []v1.Layer{filesLayer(t, busyboxFiles(t, "sh", "echo", "chmod", "rm", "find")...), static, filesLayer(t, alpineDirs...)}, v1.Config{User: "0"})
+	// Alpine's libraries at their real sizes: musl's loader and libc in
+	// /lib, OpenSSL and zlib, so the measurement shows what a mode change
+	// would copy again.
+	for dest, src := range map[string]string{
+		"lib/ld-musl-x86_64.so.1": "usr/lib/x86_64-linux-musl/libc.so",
+		"usr/lib/libcrypto.so.3":  "usr/lib/x86_64-linux-gnu/libcrypto.so.3",
+		"usr/lib/libssl.so.3":     "usr/lib/x86_64-linux-gnu/libssl.so.3",
+		"usr/lib/libz.so.1.3.1":   "usr/lib/x86_64-linux-gnu/libz.so.1",
+	} {
+		data, err := os.ReadFile(filepath.Join(roots["trixie"], src))
+		if err != nil {
+			t.Fatalf("alpine stand-in: %v", err)
+		}
+		alpineFiles = append(alpineFiles, tarFile{path: dest, mode: 0o755, data: data})
+	}
+	alpineFiles = append(alpineFiles,
+		tarFile{path: "lib/libc.musl-x86_64.so.1", link: "ld-musl-x86_64.so.1"},
+		tarFile{path: "sbin/apk", mode: 0o755, data: []byte("stand-in")},
+		tarFile{path: "etc/apk/keys/alpine-devel@lists.alpinelinux.org.rsa.pub", mode: 0o644, data: []byte("stand-in key")},
+		tarFile{path: "etc/apk/world", mode: 0o644, data: []byte("alpine-baselayout\nbusybox\nmusl\n")},
+		tarFile{path: "usr/share/apk/keys/stand-in.rsa.pub", mode: 0o644, data: []byte("stand-in key")},
+		tarFile{path: "etc/alpine-release", mode: 0o644, data: []byte("3.24.1\n")},
+		tarFile{path: "lib/apk/db/installed", mode: 0o644, data: []byte("C:Q1stand-in=\nP:musl\nV:1.2.5-r10\nA:x86_64\n\nC:Q1stand-in=\nP:libssl3\nV:3.5.4-r0\nA:x86_64\n\n")})
+	alpine := e.image(t, []v1.Layer{filesLayer(t, busyboxFiles(t, "sh", "echo", "chmod", "rm", "find")...), static, filesLayer(t, alpineFiles...)}, v1.Config{User: "0"})
 	e.pushRuntime(t, "alpine", alpine, "alpine:3.24.1")
 }
 
@@ -494,12 +525,24 @@ func (e *e2eEnv) build(t *testing.T, dir string, flags ...string) *builtImage {
 
 // buildAsIs builds the Dockerfile in dir as it is.
 func (e *e2eEnv) buildAsIs(t *testing.T, dir string) *builtImage {
+	return e.buildWith(t, dir, nil, "")
+}
+
+// buildReproducibly builds the Dockerfile in dir as the README says for
+// reproducible images: SOURCE_DATE_EPOCH as a build argument and the
+// exporter's rewrite-timestamp, which clamps every file's time to it.
+func (e *e2eEnv) buildReproducibly(t *testing.T, dir, epoch string) *builtImage {
+	return e.buildWith(t, dir, []string{"--opt", "build-arg:SOURCE_DATE_EPOCH=" + epoch}, ",rewrite-timestamp=true")
+}
+
+func (e *e2eEnv) buildWith(t *testing.T, dir string, opts []string, outputOpts string) *builtImage {
 	out := filepath.Join(t.TempDir(), "image.tar")
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, e.buildctl, "--addr", "unix://"+e.sock, "build", "--progress", "plain",
-		"--frontend", "dockerfile.v0", "--local", "context="+dir, "--local", "dockerfile="+dir,
-		"--output", "type=oci,dest="+out)
+	args := append([]string{"--addr", "unix://" + e.sock, "build", "--progress", "plain",
+		"--frontend", "dockerfile.v0", "--local", "context=" + dir, "--local", "dockerfile=" + dir,
+		"--output", "type=oci,dest=" + out + outputOpts}, opts...)
+	cmd := exec.CommandContext(ctx, e.buildctl, args...)
 	logs, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("buildctl build: %v\n%s", err, logs)
@@ -534,6 +577,7 @@ func unpackOCI(t *testing.T, path string) *builtImage {
 	var index v1.IndexManifest
 	json.Unmarshal(blobs["index.json"], &index)
 	desc := index.Manifests[0]
+	digest := desc.Digest.String()
 	var manifest v1.Manifest
 	json.Unmarshal(blob(desc.Digest.String()), &manifest)
 	if len(manifest.Layers) == 0 { // an index inside
@@ -541,7 +585,7 @@ func unpackOCI(t *testing.T, path string) *builtImage {
 		json.Unmarshal(blob(desc.Digest.String()), &inner)
 		json.Unmarshal(blob(inner.Manifests[0].Digest.String()), &manifest)
 	}
-	img := &builtImage{rootfs: t.TempDir()}
+	img := &builtImage{rootfs: t.TempDir(), digest: digest}
 	json.Unmarshal(blob(manifest.Config.Digest.String()), &img.config)
 	for _, l := range manifest.Layers {
 		img.size += l.Size

@@ -27,7 +27,7 @@ type generateOptions struct {
 // init and the parser of recorded headers all use it, so the three agree.
 func addOptionFlags(fs *pflag.FlagSet, opts *generator.Options, dockerignore *bool) {
 	fs.StringVar(&opts.Builder, "builder", generator.DefaultBuilder, "build stage image: "+strings.Join(generator.Builders, ", "))
-	fs.StringVar(&opts.Runtime, "runtime", "", "runtime image: "+strings.Join(generator.Runtimes, ", ")+" (default distroless; chainguard for cgo programs not built with golang)")
+	fs.StringVar(&opts.Runtime, "runtime", "", "runtime image: "+strings.Join(generator.Runtimes, ", ")+" (default distroless; chainguard for cgo programs from the chainguard builder, whose glibc is newer than Debian 13's)")
 	fs.StringVar(&opts.Main, "main", "", "main package to build, like ./cmd/server (required when there are several and none at the root)")
 	fs.StringVar(&opts.Port, "port", "auto", "port to EXPOSE: a number, auto (detected) or none")
 	fs.Var(newDecimalInt(&opts.UID, generator.DefaultUID, ""), "uid", "numeric user and group the image runs as (not 0)")
@@ -37,6 +37,7 @@ func addOptionFlags(fs *pflag.FlagSet, opts *generator.Options, dockerignore *bo
 	fs.BoolVar(dockerignore, "dockerignore", true, "also write <context>/.dockerignore")
 	fs.StringVar(&opts.Catalog, "catalog", "", "image catalog file to use instead of the built-in one, relative to DIR")
 	fs.StringVar(&opts.Pin, "pin", "auto", "digest (every base image by digest), tag, or auto (digests only for images without version tags)")
+	fs.BoolVar(&opts.AllowEOL, "allow-eol", false, "write a base image past its publisher's end of life instead of refusing it (exit 2)")
 	fs.StringVar(&opts.Healthcheck, "healthcheck", "auto", "HEALTHCHECK: http or tcp (dockhard's probe), exec (--healthcheck-cmd), none; auto is http when a port and a health route (/healthz, /health, /livez, /readyz, /ping) are detected, tcp for a port without one")
 	fs.StringVar(&opts.HealthcheckPath, "healthcheck-path", "", "path the http probe requests (default: the detected health route, else "+generator.DefaultHealthcheckPath+")")
 	fs.StringVar(&opts.HealthcheckCmd, "healthcheck-cmd", "", `the program's own probe for --healthcheck exec, as a JSON array: '["/usr/local/bin/app","health"]'`)

@@ -132,7 +132,7 @@ func TestLintExplainAndHint(t *testing.T) {
 	data, _ := os.ReadFile(lintFile("DH016-fail.Dockerfile"))
 	os.WriteFile(filepath.Join(dir, "Dockerfile"), data, 0o644)
 	r := runCmd(t, "lint", filepath.Join(dir, "Dockerfile"))
-	if r.code != 1 || !strings.Contains(r.out, "set ENV GOTOOLCHAIN=go1.23.1") || !strings.Contains(r.out, "a Dockerfile that passes: dockhard generate "+dir+" --force") {
+	if r.code != 1 || !strings.Contains(r.out, "set ENV GOTOOLCHAIN=go1.26.1") || !strings.Contains(r.out, "a Dockerfile that passes: dockhard generate "+dir+" --force") {
 		t.Errorf("exit %d\n%s", r.code, r.out)
 	}
 }

@@ -30,7 +30,7 @@ func newPinCmd(streams ioStreams) *cobra.Command {
 		Long: `pin asks the registries for the digest each catalog image's tag points at
 now (the multi-platform index digest) and writes the refreshed catalog
 atomically, with today's check date, printing what changed. Tags made
-from go.mod's version (golang:{go}-bookworm) are pinned for the versions
+from go.mod's version (golang:{go}-trixie) are pinned for the versions
 listed in the entry's "digests".
 
 Credentials come from your Docker configuration and credential helpers;
@@ -39,6 +39,11 @@ reached, a tag that does not exist or refused credentials fail the whole
 run (exit 1) and leave the catalog file exactly as it was. Every registry
 call has a deadline (--timeout, for connecting, the TLS handshake, the
 response headers and each image as a whole); Ctrl-C ends the run at once.
+
+pin also reports every catalog image past its publisher's end of life, or
+within 90 days of it (the dates are the catalog's endOfLife list); with
+--check, an image past its end of life is a failure (exit 1) like a stale
+pin.
 
 Paths are relative to the current directory.`,
 		Example: `  # Start a team catalog from the built-in one, with fresh digests
@@ -85,6 +90,9 @@ Paths are relative to the current directory.`,
 			if err != nil {
 				return err
 			}
+			// End of life needs no registry: report it first, so that it
+			// shows even when a registry cannot be reached.
+			pastEOL := printEndOfLife(streams, cat, opts.Today)
 			fresh, changes, err := generator.Pin(cat, opts)
 			if err != nil {
 				return err
@@ -99,6 +107,11 @@ Paths are relative to the current directory.`,
 			if check {
 				if len(changes) > 0 {
 					fmt.Fprintf(streams.Err, "dockhard: %d pin(s) are stale; run `dockhard pin --catalog FILE` to refresh them\n", len(changes))
+				}
+				if pastEOL > 0 {
+					fmt.Fprintf(streams.Err, "dockhard: %d image(s) are past their end of life; move the catalog to what each line names\n", pastEOL)
+				}
+				if len(changes) > 0 || pastEOL > 0 {
 					return &silentError{code: exitFailed}
 				}
 				fmt.Fprintln(streams.Out, "every pin is current")
@@ -127,11 +140,26 @@ Paths are relative to the current directory.`,
 	fs := cmd.Flags()
 	fs.StringVar(&catalogFile, "catalog", "", "catalog file to refresh (default: the built-in catalog)")
 	fs.StringVarP(&output, "output", "o", "", "where to write the refreshed catalog (default: the --catalog file)")
-	fs.BoolVar(&check, "check", false, "write nothing; exit 1 when any pin is stale")
+	fs.BoolVar(&check, "check", false, "write nothing; exit 1 when any pin is stale or any image is past its end of life")
 	fs.StringArrayVar(&mirrors, "registry-mirror", nil, "resolve REGISTRY through MIRROR, as REGISTRY=MIRROR (repeatable; also $"+mirrorsEnv+", comma-separated)")
 	fs.DurationVar(&timeout, "timeout", generator.DefaultPinTimeout, "how long one image's resolution may take (connect, TLS, response headers, whole call)")
 	fs.StringArrayVar(&insecure, "insecure-registry", nil, "allow plain HTTP for this registry host only (repeatable)")
 	return cmd
+}
+
+// printEndOfLife prints the catalog's images past or near their end of
+// life and returns how many are past it.
+func printEndOfLife(streams ioStreams, cat *generator.Catalog, today time.Time) int {
+	past := 0
+	for _, r := range generator.CatalogEndOfLife(cat, today) {
+		if r.Past {
+			past++
+			fmt.Fprintf(streams.Out, "%s %s: past its end of life (%s); instead use %s\n", r.Key, r.Ref, r.EOL, r.Instead)
+		} else {
+			fmt.Fprintf(streams.Out, "%s %s: end of life on %s; plan the move to %s\n", r.Key, r.Ref, r.EOL, r.Instead)
+		}
+	}
+	return past
 }
 
 func loadCatalog(file string) (*generator.Catalog, error) {
@@ -175,6 +203,9 @@ func newImagesCmd(streams ioStreams) *cobra.Command {
 				checked := img.Checked
 				if checked == "" {
 					checked = "-"
+				}
+				if e, ok := cat.EndOfLifeFor(ref); ok && img.Image != "scratch" {
+					ref += "  (end of life " + e.EOL + ")"
 				}
 				fmt.Fprintf(streams.Out, "%-24s %-10s %s\n", key, checked, ref)
 				for _, tag := range slices.Sorted(maps.Keys(img.Digests)) {

@@ -44,7 +44,7 @@ func TestPinThenGenerateWithDigests(t *testing.T) {
 	dir := copyFixture(t, "rootmain")
 	catalog := filepath.Join(dir, "catalog.json")
 
-	// Start from the built-in catalog; the golang entry also pins 1.23.1.
+	// Start from the built-in catalog; the golang entry also pins 1.26.1.
 	r := runCmd(t, "images", "--json")
 	var cat struct {
 		Comment string                    `json:"comment"`
@@ -53,7 +53,7 @@ func TestPinThenGenerateWithDigests(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.out), &cat); err != nil {
 		t.Fatal(err)
 	}
-	cat.Images["builder/golang"]["digests"] = map[string]string{"1.23.1-bookworm": "sha256:" + strings.Repeat("0", 64)}
+	cat.Images["builder/golang"]["digests"] = map[string]string{"1.26.1-trixie": "sha256:" + strings.Repeat("0", 64)}
 	data, _ := json.Marshal(cat)
 	os.WriteFile(catalog, data, 0o644)
 
@@ -65,7 +65,7 @@ func TestPinThenGenerateWithDigests(t *testing.T) {
 			continue
 		}
 		if strings.Contains(tag, "{go}") {
-			tag = "1.23.1-bookworm"
+			tag = "1.26.1-trixie"
 		}
 		real, _ := name.ParseReference(image + ":" + tag)
 		registryName := real.Context().RegistryStr()
@@ -75,7 +75,7 @@ func TestPinThenGenerateWithDigests(t *testing.T) {
 		want[key] = push(t, host+"/"+registryName+"/"+real.Context().RepositoryStr()+":"+tag)
 	}
 	mirrors := []string{"pin", "--catalog", catalog}
-	for _, reg := range []string{"docker.io", "cgr.dev", "gcr.io"} {
+	for _, reg := range []string{"docker.io", "cgr.dev", "gcr.io", "dhi.io"} {
 		mirrors = append(mirrors, "--registry-mirror", reg+"="+host+"/"+reg)
 	}
 	if r := runCmd(t, mirrors...); r.code != 0 {
@@ -90,8 +90,8 @@ func TestPinThenGenerateWithDigests(t *testing.T) {
 		t.Fatal(res.err)
 	}
 	for _, line := range []string{
-		"FROM --platform=$BUILDPLATFORM golang:1.23.1-bookworm@" + want["builder/golang"] + " AS builder",
-		"FROM alpine:3.24.1@" + want["runtime/alpine"] + "\n",
+		"FROM --platform=$BUILDPLATFORM golang:1.26.1-trixie@" + want["builder/golang"] + " AS builder",
+		"FROM alpine:3.24.1@" + want["runtime/alpine"] + " AS alpine-root\n",
 	} {
 		if !strings.Contains(res.out, line) {
 			t.Errorf("the Dockerfile lacks %q", line)
@@ -119,6 +119,20 @@ func TestPinThenGenerateWithDigests(t *testing.T) {
 	if readFile(t, catalog) != before {
 		t.Fatal("a failed pin changed the catalog")
 	}
+
+	// A catalog still on Debian 12 distroless: --check reports its end of
+	// life (exit 1) even though every digest is current.
+	debian12 := strings.Replace(before, "gcr.io/distroless/static-debian13", "gcr.io/distroless/static-debian12", 1)
+	os.WriteFile(catalog, []byte(debian12), 0o644)
+	push(t, host+"/gcr.io/distroless/static-debian12:nonroot")
+	if r := runCmd(t, mirrors...); r.code != 0 {
+		t.Fatalf("pin: exit %d\n%s%s", r.code, r.out, r.err)
+	}
+	r = runCmd(t, append(mirrors, "--check")...)
+	if r.code != 1 || !strings.Contains(r.out, "runtime/distroless gcr.io/distroless/static-debian12:nonroot: past its end of life (2026-06-10); instead use gcr.io/distroless/static-debian13:nonroot\n") ||
+		!strings.Contains(r.err, "1 image(s) are past their end of life") || strings.Contains(r.err, "stale") {
+		t.Fatalf("end of life: exit %d\n%s%s", r.code, r.out, r.err)
+	}
 }
 
 func TestPinUsage(t *testing.T) {
@@ -139,7 +153,7 @@ func TestPinUsage(t *testing.T) {
 
 func TestImages(t *testing.T) {
 	r := runCmd(t, "images")
-	if r.code != 0 || !strings.Contains(r.out, "runtime/distroless       2026-08-26 gcr.io/distroless/static-debian12:nonroot@sha256:") {
+	if r.code != 0 || !strings.Contains(r.out, "runtime/distroless       2026-12-01 gcr.io/distroless/static-debian13:nonroot@sha256:f7f8f729987ad0fdf6b05eeeae94b26e6a0f613bdf46feea7fc40f7bd72953e6") {
 		t.Fatalf("exit %d\n%s", r.code, r.out)
 	}
 }

@@ -189,7 +189,7 @@ func TestWizardHidesRuntimesThatCannotWork(t *testing.T) {
 	if got := p.offered[qRuntime]; !reflect.DeepEqual(got, []string{"chainguard"}) {
 		t.Fatalf("a cgo program built by chainguard can only run on chainguard, offered %q", got)
 	}
-	if !strings.Contains(p.helps[qRuntime], "Hidden because this program needs cgo") || !strings.Contains(p.helps[qRuntime], "distroless, alpine, scratch") {
+	if !strings.Contains(p.helps[qRuntime], "Hidden because this program needs cgo") || !strings.Contains(p.helps[qRuntime], "distroless, alpine, dhi, scratch") {
 		t.Errorf("the help must say why runtimes are hidden: %q", p.helps[qRuntime])
 	}
 }

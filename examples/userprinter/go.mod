@@ -1,3 +1,3 @@
 module github.com/dockhard/dockhard/examples/userprinter
 
-go 1.22.2
+go 1.26.1

@@ -155,12 +155,12 @@ func parseAddr(hostPort string) (*syscall.SockaddrInet4, error) {
 PROBE
 RUN --mount=type=cache,target=/go/build-cache \
     CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH \
-    go build -trimpath -ldflags="-s -w" -o /out/healthcheck /healthcheck/main.go
+    go build -trimpath -ldflags="-s -w -buildid=" -o /out/healthcheck /healthcheck/main.go
 COPY . /src/
 RUN --mount=type=cache,target=/go/pkg/mod \
     --mount=type=cache,target=/go/build-cache \
     CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH \
-    go build -trimpath -ldflags="-s -w" -o /out/rootmain .
+    go build -trimpath -ldflags="-s -w -buildid=" -o /out/rootmain .
 
 # Runtime stage: Chainguard's minimal image, with no shell and no package manager, so nothing can RUN here.
 FROM cgr.dev/chainguard/static:latest@sha256:77d8b8925dc27970ec2f48243f44c7a260d52c49cd778288e4ee97566e0cb75b

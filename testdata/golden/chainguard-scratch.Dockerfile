@@ -155,12 +155,12 @@ func parseAddr(hostPort string) (*syscall.SockaddrInet4, error) {
 PROBE
 RUN --mount=type=cache,target=/go/build-cache \
     CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH \
-    go build -trimpath -ldflags="-s -w" -o /out/healthcheck /healthcheck/main.go
+    go build -trimpath -ldflags="-s -w -buildid=" -o /out/healthcheck /healthcheck/main.go
 COPY . /src/
 RUN --mount=type=cache,target=/go/pkg/mod \
     --mount=type=cache,target=/go/build-cache \
     CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH \
-    go build -trimpath -ldflags="-s -w" -o /out/rootmain .
+    go build -trimpath -ldflags="-s -w -buildid=" -o /out/rootmain .
 
 # Runtime stage: scratch, an empty image: only the CA bundle, an account and the binary.
 FROM scratch

@@ -2,7 +2,7 @@
 # Build: docker build -t cgodep .   (BuildKit: docker 23+ or buildx)
 
 # Build stage: the official Go image at the version go.mod asks for.
-FROM golang:1.23.0-bookworm AS builder
+FROM golang:1.26.0-trixie AS builder
 ENV GOMODCACHE=/go/pkg/mod \
     GOCACHE=/go/build-cache
 WORKDIR /src
@@ -153,12 +153,12 @@ func parseAddr(hostPort string) (*syscall.SockaddrInet4, error) {
 PROBE
 RUN --mount=type=cache,target=/go/build-cache \
     CGO_ENABLED=0 \
-    go build -trimpath -ldflags="-s -w" -o /out/healthcheck /healthcheck/main.go
+    go build -trimpath -ldflags="-s -w -buildid=" -o /out/healthcheck /healthcheck/main.go
 COPY . /src/
 RUN --mount=type=cache,target=/go/pkg/mod \
     --mount=type=cache,target=/go/build-cache \
     CGO_ENABLED=1 \
-    go build -trimpath -ldflags="-s -w" -o /out/cgodep .
+    go build -trimpath -ldflags="-s -w -buildid=" -o /out/cgodep .
 
 # Runtime stage: Chainguard's minimal image, with no shell and no package manager, so nothing can RUN here.
 FROM cgr.dev/chainguard/glibc-dynamic:latest@sha256:df4e22a4b5dcd8e15a51fe9b04e16717d411dd9f4fe4b3844c1bf425b14be303

@@ -2,7 +2,7 @@
 # Build: docker build -t cgodep .   (BuildKit: docker 23+ or buildx)
 
 # Build stage: the official Go image at the version go.mod asks for.
-FROM golang:1.23.0-bookworm AS builder
+FROM golang:1.26.0-trixie AS builder
 ENV GOMODCACHE=/go/pkg/mod \
     GOCACHE=/go/build-cache
 WORKDIR /src
@@ -153,15 +153,15 @@ func parseAddr(hostPort string) (*syscall.SockaddrInet4, error) {
 PROBE
 RUN --mount=type=cache,target=/go/build-cache \
     CGO_ENABLED=0 \
-    go build -trimpath -ldflags="-s -w" -o /out/healthcheck /healthcheck/main.go
+    go build -trimpath -ldflags="-s -w -buildid=" -o /out/healthcheck /healthcheck/main.go
 COPY . /src/
 RUN --mount=type=cache,target=/go/pkg/mod \
     --mount=type=cache,target=/go/build-cache \
     CGO_ENABLED=1 \
-    go build -trimpath -ldflags="-s -w" -o /out/cgodep .
+    go build -trimpath -ldflags="-s -w -buildid=" -o /out/cgodep .
 
 # Runtime stage: distroless, with no shell and no package manager, so nothing can RUN here.
-FROM gcr.io/distroless/base-debian12:nonroot@sha256:b12529fbbd0bb15eea8905f69d83148679e0b4d7d434c8808100792029b1caae
+FROM gcr.io/distroless/base-debian13:nonroot@sha256:97b9d04bed1c754b756c3c4b6a04915c22fb0b5d96a59944eb3bf78c26e6e157
 ARG VERSION=dev
 ARG REVISION=unknown
 LABEL org.opencontainers.image.title="cgodep" \

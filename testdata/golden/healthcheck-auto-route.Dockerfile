@@ -155,15 +155,15 @@ func parseAddr(hostPort string) (*syscall.SockaddrInet4, error) {
 PROBE
 RUN --mount=type=cache,target=/go/build-cache \
     CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH \
-    go build -trimpath -ldflags="-s -w" -o /out/healthcheck /healthcheck/main.go
+    go build -trimpath -ldflags="-s -w -buildid=" -o /out/healthcheck /healthcheck/main.go
 COPY . /src/
 RUN --mount=type=cache,target=/go/pkg/mod \
     --mount=type=cache,target=/go/build-cache \
     CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH \
-    go build -trimpath -ldflags="-s -w" -o /out/portconst .
+    go build -trimpath -ldflags="-s -w -buildid=" -o /out/portconst .
 
 # Runtime stage: distroless, with no shell and no package manager, so nothing can RUN here.
-FROM gcr.io/distroless/static-debian12:nonroot@sha256:afa5c872c891853ca7fcf1f12c3edb23f7eeef36189728842dd51042ff57f7ab
+FROM gcr.io/distroless/static-debian13:nonroot@sha256:f7f8f729987ad0fdf6b05eeeae94b26e6a0f613bdf46feea7fc40f7bd72953e6
 ARG VERSION=dev
 ARG REVISION=unknown
 LABEL org.opencontainers.image.title="portconst" \

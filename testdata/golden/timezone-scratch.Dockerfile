@@ -16,7 +16,7 @@ COPY . /src/
 RUN --mount=type=cache,target=/go/pkg/mod \
     --mount=type=cache,target=/go/build-cache \
     CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH \
-    go build -trimpath -tags timetzdata -ldflags="-s -w" -o /out/timezone .
+    go build -trimpath -tags timetzdata -ldflags="-s -w -buildid=" -o /out/timezone .
 
 # Runtime stage: scratch, an empty image: only the CA bundle, an account and the binary.
 FROM scratch

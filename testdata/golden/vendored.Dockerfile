@@ -11,7 +11,7 @@ COPY . /src/
 RUN --mount=type=cache,target=/go/pkg/mod \
     --mount=type=cache,target=/go/build-cache \
     CGO_ENABLED=1 \
-    go build -trimpath -mod=vendor -ldflags="-s -w" -o /out/vendored .
+    go build -trimpath -mod=vendor -ldflags="-s -w -buildid=" -o /out/vendored .
 
 # Runtime stage: Chainguard's minimal image, with no shell and no package manager, so nothing can RUN here.
 FROM cgr.dev/chainguard/glibc-dynamic:latest@sha256:df4e22a4b5dcd8e15a51fe9b04e16717d411dd9f4fe4b3844c1bf425b14be303

@@ -1,4 +1,4 @@
-FROM golang:1.23.1-bookworm
+FROM golang:1.26.1-trixie
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download

@@ -1,11 +1,11 @@
-FROM golang:1.23.1-bookworm AS builder
+FROM golang:1.26.1-trixie AS builder
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/app .
 
-FROM golang:1.23.1-bookworm
+FROM golang:1.26.1-trixie
 COPY --from=builder /out/app /app
 USER 65532:65532
 ENTRYPOINT ["/app"]

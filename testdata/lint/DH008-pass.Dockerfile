@@ -1,4 +1,4 @@
-FROM golang:1.23.1-bookworm AS builder
+FROM golang:1.26.1-trixie AS builder
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
@@ -8,7 +8,7 @@ RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/app .
 FROM alpine:3.24.1
 RUN echo "app:x:65532:65532::/nonexistent:/sbin/nologin" >> /etc/passwd \
  && chmod -R a-w /etc /lib /usr \
- && rm -rf /etc/apk /lib/apk /bin /sbin /usr/bin /usr/sbin
+ && rm -rf /etc/apk /lib/apk/exec /bin /sbin /usr/bin /usr/sbin
 COPY --from=builder --chmod=0555 /out/app /app
 USER 65532:65532
 ENTRYPOINT ["/app"]

@@ -1,4 +1,4 @@
-FROM golang:1.23.1-bookworm AS builder
+FROM golang:1.26.1-trixie AS builder
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download

@@ -1,3 +1,3 @@
 module example.com/cgodep
 
-go 1.23.0
+go 1.26.0

@@ -1,3 +1,3 @@
 module github.com/acme/rootmain
 
-go 1.23.1
+go 1.26.1

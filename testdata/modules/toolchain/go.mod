@@ -2,4 +2,4 @@ module example.com/toolchain
 
 go 1.22.0
 
-toolchain go1.23.4
+toolchain go1.26.2

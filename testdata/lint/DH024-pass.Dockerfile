@@ -1,0 +1,19 @@
+# Hardened in a stage of its own, the package database kept, the root copied onto scratch once.
+FROM golang:1.26.1-trixie AS builder
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/app .
+
+FROM alpine:3.24.1 AS alpine-root
+RUN echo 'app:x:65532:65532:app:/nonexistent:/sbin/nologin' >> /etc/passwd \
+ && chmod -R a-w /lib /usr \
+ && find /etc ! -path /etc/hosts ! -path /etc/resolv.conf ! -path /etc/hostname -exec chmod a-w {} + \
+ && rm -rf /etc/apk /lib/apk/exec /usr/share/apk /var/cache/apk /bin /sbin /usr/bin /usr/sbin /usr/local/bin
+
+FROM scratch
+COPY --from=alpine-root / /
+COPY --from=builder --chmod=0555 /out/app /app
+USER 65532:65532
+ENTRYPOINT ["/app"]

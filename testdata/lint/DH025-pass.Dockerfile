@@ -1,0 +1,14 @@
+# The same file with pinned defaults: nothing is left to the build.
+ARG GO_VERSION=1.26.1
+ARG BASE_IMAGE=gcr.io/distroless/static-debian13:nonroot@sha256:f7f8f729987ad0fdf6b05eeeae94b26e6a0f613bdf46feea7fc40f7bd72953e6
+FROM golang:${GO_VERSION}-trixie AS builder
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/app .
+
+FROM ${BASE_IMAGE}
+COPY --from=builder --chmod=0555 /out/app /app
+USER 65532:65532
+ENTRYPOINT ["/app"]
