@@ -3,7 +3,9 @@ package generator
 import (
 	"bytes"
 	"fmt"
+	"path"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -22,6 +24,10 @@ type barExpect struct {
 	vendored         bool
 	// health is the HEALTHCHECK mode expected: http, tcp, exec or "" (none).
 	health string
+	// dataFiles are the module-relative paths the program reads at run
+	// time: each copied from the builder's module to /app/<path>,
+	// root-owned and read-only, with WORKDIR /app.
+	dataFiles []string
 }
 
 // checkBar checks the twelve points of the hardening bar (DESIGN.md) on
@@ -245,6 +251,8 @@ func checkFinal(st instructions.Stage, want barExpect, fail func(string, ...any)
 		lastRunAt  = -1
 		ports      []string
 		binaryCopy *instructions.CopyCommand
+		dataCopied []string
+		workdir    string
 	)
 	for _, b := range Builders {
 		if strings.Contains(st.BaseName, "/"+b+":") || strings.HasPrefix(st.BaseName, b+":") || strings.Contains(st.BaseName, "chainguard/go:") || strings.Contains(st.BaseName, "dhi.io/golang:") {
@@ -292,15 +300,32 @@ func checkFinal(st instructions.Stage, want barExpect, fail func(string, ...any)
 				}
 			case strings.HasPrefix(c.SourcePaths[0], "/out/"):
 				binaryCopy = c
+			case strings.HasPrefix(c.DestPath, "/app/"):
+				rel := strings.TrimPrefix(c.DestPath, "/app/")
+				if !slices.Contains(want.dataFiles, rel) || len(c.SourcePaths) != 1 || path.Base(c.SourcePaths[0]) != path.Base(rel) {
+					fail("5: the final stage copies %v to %s, not an expected data file (%v)", c.SourcePaths, c.DestPath, want.dataFiles)
+				}
+				if (c.Chmod != "0444" && c.Chmod != "0555") || c.Chown != "" {
+					fail("11: data file %s is copied with --chown=%q --chmod=%q; want root-owned, no write bit (0444, or 0555 for a directory)", rel, c.Chown, c.Chmod)
+				}
+				dataCopied = append(dataCopied, rel)
 			case c.SourcePaths[0] != "/etc/ssl/certs/ca-certificates.crt":
 				fail("5: the final stage copies %v from the builder; only the binary and the CA bundle belong", c.SourcePaths)
 			}
+		case *instructions.WorkdirCommand:
+			workdir = c.Path
 		}
 		if lastRunAt >= 0 && i > lastRunAt {
 			if _, ok := c.(*instructions.RunCommand); ok {
 				fail("6: a RUN after the shell was removed")
 			}
 		}
+	}
+	if fmt.Sprint(dataCopied) != fmt.Sprint(want.dataFiles) {
+		fail("5: data files copied %v, want %v", dataCopied, want.dataFiles)
+	}
+	if len(want.dataFiles) > 0 && workdir != "/app" {
+		fail("5: WORKDIR %q in the final stage, want /app so that the data files' relative paths resolve", workdir)
 	}
 	// 3. Numeric non-root user.
 	m := barNumericUser.FindStringSubmatch(user)

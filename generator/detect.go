@@ -209,13 +209,14 @@ func chain(walk []reached, i int) []string {
 // built for the target, or is on the known list. Ports are the module's
 // own packages' only.
 func (d *detector) mainPackage(dir string) MainPackage {
-	m := MainPackage{Dir: dir, CgoEvidence: []Evidence{}, Ports: []Port{}, HealthRoutes: []HealthRoute{}, TimeZones: []Evidence{}}
+	m := MainPackage{Dir: dir, CgoEvidence: []Evidence{}, Ports: []Port{}, HealthRoutes: []HealthRoute{}, TimeZones: []Evidence{}, DataFiles: []DataFile{}}
 	seen := map[string]bool{}
 	walk := []reached{{sp: d.pkgs[dir], label: dir, parent: -1}}
 	seen[d.importPathOf(dir)] = true
 	var ports []Port
 	var routes []HealthRoute
 	var timeZones []Evidence
+	var dataReads []dataRead
 	tzdata := false
 	missing := map[string]bool{}
 	for i := 0; i < len(walk); i++ {
@@ -236,6 +237,7 @@ func (d *detector) mainPackage(dir string) MainPackage {
 			ports = append(ports, sp.ports...)
 			routes = append(routes, sp.routes...)
 			timeZones = append(timeZones, sp.timeZones...)
+			dataReads = append(dataReads, sp.dataReads...)
 		}
 		if sp.imports["time/tzdata"] {
 			tzdata = true
@@ -275,7 +277,43 @@ func (d *detector) mainPackage(dir string) MainPackage {
 		m.TimeZones = append(m.TimeZones, timeZones...)
 	}
 	m.UnresolvedModules = sortedKeys(missing)
+	m.DataFiles = d.dataFiles(dataReads)
 	return m
+}
+
+// dataFiles keeps the run-time reads whose path the module holds (a
+// regular file, or a directory for directory reads) and that no
+// //go:embed pattern covers, one per path, sorted. A path the module
+// does not hold is created or supplied at run time: not dockhard's to copy.
+func (d *detector) dataFiles(reads []dataRead) []DataFile {
+	byPath := map[string]DataFile{}
+	for _, r := range reads {
+		if _, dup := byPath[r.path]; dup || d.embedded(r.path) {
+			continue
+		}
+		st, err := os.Lstat(filepath.Join(d.root, filepath.FromSlash(r.path)))
+		if err != nil || (r.dir && !st.IsDir()) || (!st.IsDir() && !st.Mode().IsRegular()) {
+			continue // missing, a link, or a file where a directory is read
+		}
+		byPath[r.path] = DataFile{Path: r.path, Dir: st.IsDir(), Evidence: r.evidence}
+	}
+	out := []DataFile{}
+	for _, p := range sortedKeys(byPath) {
+		out = append(out, byPath[p])
+	}
+	return out
+}
+
+// embedded reports whether a //go:embed pattern of the module covers p.
+func (d *detector) embedded(p string) bool {
+	for _, sp := range d.pkgs {
+		for _, e := range sp.embeds {
+			if ok, _ := path.Match(e, p); ok || e == p || strings.HasPrefix(p, e+"/") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // lookupDep finds a package outside the module: in vendor/ in vendor mode
@@ -315,7 +353,7 @@ func (d *detector) traceValues() {
 	for _, sp := range d.pkgs {
 		if sp.syntax != nil {
 			found := t.findInPackage(sp.syntax)
-			sp.ports, sp.routes, sp.timeZones = found.ports, found.routes, found.timeZones
+			sp.ports, sp.routes, sp.timeZones, sp.dataReads = found.ports, found.routes, found.timeZones, found.dataReads
 		}
 	}
 }

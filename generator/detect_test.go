@@ -520,3 +520,48 @@ func TestEmbedPatternsTheGoToolRejects(t *testing.T) {
 		t.Fatalf("keep patterns %q, want [*/*.pem static/*.html]", got)
 	}
 }
+
+func TestDetectDataFiles(t *testing.T) {
+	f := detectFixture(t, "datafiles")
+	root, _ := f.Main(".")
+	// version.txt is //go:embed'ed and cache/state.db is not in the
+	// module: neither is copied.
+	want := []DataFile{
+		{Path: "products.json", Evidence: Evidence{File: "main.go", Line: 22, What: `os.ReadFile("products.json")`}},
+		{Path: "static", Dir: true, Evidence: Evidence{File: "main.go", Line: 36, What: `http.Dir("static")`}},
+		{Path: "templates", Dir: true, Evidence: Evidence{File: "main.go", Line: 26, What: `template.ParseGlob("templates/*.html")`}},
+	}
+	if !reflect.DeepEqual(root.DataFiles, want) {
+		t.Errorf("data files = %+v, want %+v", root.DataFiles, want)
+	}
+	// A module that reads nothing at run time reports none.
+	if m, _ := detectFixture(t, "rootmain").Main("."); len(m.DataFiles) != 0 {
+		t.Errorf("rootmain: data files = %+v, want none", m.DataFiles)
+	}
+}
+
+func TestRuntimePath(t *testing.T) {
+	tests := []struct {
+		in   string
+		glob bool
+		want string
+		ok   bool
+	}{
+		{"products.json", false, "products.json", true},
+		{"./data/x.csv", false, "data/x.csv", true},
+		{"templates/*.html", true, "templates", true},
+		{"*.html", true, "", false},                // the module root itself
+		{"t/*/x.html", true, "", false},            // the directory is a glob
+		{"/etc/app/config.json", false, "", false}, // absolute: not in the module
+		{"../secrets.json", false, "", false},
+		{"a\nRUN id", false, "", false},
+		{"-rf", false, "", false},
+		{"", false, "", false},
+	}
+	for _, tt := range tests {
+		got, ok := runtimePath(tt.in, tt.glob)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("runtimePath(%q, %v) = %q, %v; want %q, %v", tt.in, tt.glob, got, ok, tt.want, tt.ok)
+		}
+	}
+}

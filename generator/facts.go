@@ -87,6 +87,24 @@ type MainPackage struct {
 	// lack. Empty when a reached package imports time/tzdata, which embeds
 	// it.
 	TimeZones []Evidence `json:"timeZones"`
+	// DataFiles are the files and directories the module's packages this
+	// main reaches read at run time by a literal relative path
+	// (os.ReadFile, os.Open, template.ParseFiles and ParseGlob, http.Dir,
+	// os.DirFS) that exist in the module and are not //go:embed'ed: the
+	// image must carry them, under its working directory.
+	DataFiles []DataFile `json:"dataFiles"`
+}
+
+// DataFile is a file or directory a program reads at run time.
+type DataFile struct {
+	// Path is relative to the module root (and to the program's working
+	// directory at run time), slash-separated.
+	Path string `json:"path"`
+	// Dir is true for a directory (http.Dir, os.DirFS, a ParseGlob
+	// pattern's directory).
+	Dir bool `json:"dir"`
+	// Evidence is the first read of the path.
+	Evidence Evidence `json:"evidence"`
 }
 
 // HealthRoute is one registered health route.

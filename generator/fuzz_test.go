@@ -2,6 +2,7 @@ package generator
 
 import (
 	"encoding/json"
+	"os"
 	"path"
 	"path/filepath"
 	"strings"
@@ -57,12 +58,12 @@ func FuzzDetectGoMod(f *testing.F) {
 // with exactly the instruction sequence of the same choices made with
 // plain values.
 func FuzzRenderOptions(f *testing.F) {
-	f.Add("chainguard", "distroless", "", "auto", 65532, "auto", "", "", "github.com/acme/app", ".", 8080, "auto", "", "")
-	f.Add("golang", "alpine", "./cmd/api", "9090", 10001, "off", "..", "deploy/Dockerfile", "example.com/m", "cmd/api", 0, "tcp", "", "")
-	f.Add("ubuntu", "scratch", "./cmd/x\nRUN id", "80\nRUN id", 1, "on", "..\nRUN id", "Dockerfile\nRUN id", "github.com/a/b\"\nRUN id", "a\nRUN curl x|sh", 1, "http", "/h\r\nRUN id", "")
-	f.Add("chainguard", "chainguard", "./a b", "none", 2147483647, "", "../..", "-", "github.com/acme/$(id)", "cmd/$HOME", 65535, "exec", "", `["/app","health"]`)
-	f.Add("golang", "distroless", `./cmd\`, "1", 65532, "on", ".", "x\\", `example.com/m\`, `cmd/x\`, 22, "exec", "", `["/app","x\"]\nRUN id"]`)
-	f.Fuzz(func(t *testing.T, builder, runtime, main, port string, uid int, cgo, context, output, modPath, mainDir string, detectedPort int, health, healthPath, healthCmd string) {
+	f.Add("chainguard", "distroless", "", "auto", 65532, "auto", "", "", "github.com/acme/app", ".", 8080, "auto", "", "", "products.json")
+	f.Add("golang", "alpine", "./cmd/api", "9090", 10001, "off", "..", "deploy/Dockerfile", "example.com/m", "cmd/api", 0, "tcp", "", "", "none")
+	f.Add("ubuntu", "scratch", "./cmd/x\nRUN id", "80\nRUN id", 1, "on", "..\nRUN id", "Dockerfile\nRUN id", "github.com/a/b\"\nRUN id", "a\nRUN curl x|sh", 1, "http", "/h\r\nRUN id", "", "data\nRUN id")
+	f.Add("chainguard", "chainguard", "./a b", "none", 2147483647, "", "../..", "-", "github.com/acme/$(id)", "cmd/$HOME", 65535, "exec", "", `["/app","health"]`, "../etc/passwd")
+	f.Add("golang", "distroless", `./cmd\`, "1", 65532, "on", ".", "x\\", `example.com/m\`, `cmd/x\`, 22, "exec", "", `["/app","x\"]\nRUN id"]`, "static dir")
+	f.Fuzz(func(t *testing.T, builder, runtime, main, port string, uid int, cgo, context, output, modPath, mainDir string, detectedPort int, health, healthPath, healthCmd, data string) {
 		if main != "" {
 			mainDir = path.Clean(main)
 		}
@@ -74,8 +75,20 @@ func FuzzRenderOptions(f *testing.F) {
 		if detectedPort > 0 && detectedPort < 65536 {
 			facts.Mains[0].Ports = []Port{{Number: detectedPort}}
 		}
+		// The data path exists in the module (when the file system can
+		// hold it), so that only validation can refuse it; the same path
+		// is also given as detected.
+		var dataOpt []string
+		if data != "" {
+			dataOpt = []string{data}
+			if data != DataNone {
+				_ = os.WriteFile(filepath.Join(facts.Dir, data), []byte("x"), 0o644)
+				facts.Mains[0].DataFiles = []DataFile{{Path: data}}
+			}
+		}
+		_ = os.WriteFile(filepath.Join(facts.Dir, "plain"), []byte("x"), 0o644)
 		o := &Options{Builder: builder, Runtime: runtime, Main: main, Port: port, UID: uid, Cgo: cgo, Context: context, Output: output,
-			Healthcheck: health, HealthcheckPath: healthPath, HealthcheckCmd: healthCmd}
+			Healthcheck: health, HealthcheckPath: healthPath, HealthcheckCmd: healthCmd, Data: dataOpt}
 		res, err := GenerateFrom(facts, o)
 		if err != nil {
 			if !IsInputError(err) {
@@ -101,6 +114,9 @@ func benignFacts(f *Facts, res *Result) *Facts {
 	b.Mains = nil
 	for _, m := range f.Mains {
 		pm := MainPackage{Dir: "cmd/plain", Cgo: m.Cgo}
+		if len(m.DataFiles) > 0 {
+			pm.DataFiles = []DataFile{{Path: "plain"}}
+		}
 		for range m.Ports {
 			pm.Ports = append(pm.Ports, Port{Number: 1000})
 		}
@@ -126,6 +142,9 @@ func assertSameStructure(t *testing.T, res *Result, o *Options, plain *Facts) {
 	}
 	if strings.Trim(po.Context, "./") == "" {
 		po.Context = ""
+	}
+	if len(po.Data) > 0 && po.Data[0] != DataNone {
+		po.Data = []string{"plain"}
 	}
 	po.Output = ""
 	if o.Output == "-" {

@@ -141,6 +141,14 @@ func TestVariants(t *testing.T) {
 		// time.LoadLocation on scratch: the zones are built in.
 		{"timezone-scratch", "timezone", Options{Runtime: "scratch"},
 			barExpect{builder: "chainguard", runtime: "scratch", goVersion: "1.22"}},
+		// Reads products.json, static/ and templates/ at run time: they are
+		// copied under WORKDIR /app, read-only; no health route, so tcp.
+		{"datafiles", "datafiles", Options{},
+			barExpect{builder: "chainguard", runtime: "distroless", goVersion: "1.24", ports: []string{"8080"}, health: "tcp", dataFiles: []string{"products.json", "static", "templates"}}},
+		{"datafiles-scratch-extra", "datafiles", Options{Runtime: "scratch", Data: []string{"version.txt"}},
+			barExpect{builder: "chainguard", runtime: "scratch", goVersion: "1.24", ports: []string{"8080"}, health: "tcp", dataFiles: []string{"products.json", "static", "templates", "version.txt"}}},
+		{"datafiles-none", "datafiles", Options{Data: []string{"none"}},
+			barExpect{builder: "chainguard", runtime: "distroless", goVersion: "1.24", ports: []string{"8080"}, health: "tcp"}},
 		{"article2-context", "article2/src", Options{Context: ".."},
 			barExpect{builder: "chainguard", runtime: "distroless", goVersion: "1.22.2", ports: []string{"8080"}, health: "tcp"}},
 		{"replace-context", "replace/app", Options{Context: ".."},
@@ -207,7 +215,7 @@ func TestWorkspaceVariant(t *testing.T) {
 }
 
 func TestDockerignore(t *testing.T) {
-	for _, fx := range []string{"rootmain", "embed"} {
+	for _, fx := range []string{"rootmain", "embed", "datafiles"} {
 		res, err := GenerateFrom(detectFixture(t, fx), &Options{UID: DefaultUID})
 		if err != nil {
 			t.Fatal(err)

@@ -62,6 +62,10 @@ type Options struct {
 	// AllowEOL writes a base past its publisher's end of life instead of
 	// refusing it.
 	AllowEOL bool
+	// Data are files and directories, relative to the module, copied into
+	// the image beside those detection found (Facts' DataFiles); ["none"]
+	// copies none, detected or not.
+	Data []string
 	// Today is the date end of life is judged on; zero means now. It is no
 	// flag: tests fix it so that dates stay data.
 	Today time.Time
@@ -160,12 +164,40 @@ func (o *Options) Validate() error {
 			return err
 		}
 	}
+	if err := validateData(o.Data); err != nil {
+		return err
+	}
 	switch o.Pin {
 	case PinAuto, "auto", PinTag, PinDigest:
 	default:
 		return inputErrorf("--pin %s: use digest or tag", quoteValue(o.Pin))
 	}
 	return o.validateHealthcheck()
+}
+
+// DataNone is the --data value that turns data files off.
+const DataNone = "none"
+
+// validateData checks --data: "none" alone, or paths inside the module
+// that name one file or directory (no glob, not the module itself).
+// Whether they exist is checked against the module when planning.
+func validateData(data []string) error {
+	for _, d := range data {
+		if d == DataNone {
+			if len(data) > 1 {
+				return inputErrorf("--data none copies no data files: do not combine it with paths")
+			}
+			continue
+		}
+		c, err := cleanRelative("--data", d, false)
+		if err != nil {
+			return err
+		}
+		if c == "." {
+			return inputErrorf("--data %s is the whole module; name the files or directories the program reads", quoteValue(d))
+		}
+	}
+	return nil
 }
 
 func (o *Options) validateHealthcheck() error {
@@ -301,6 +333,9 @@ func (o *Options) Args() []string {
 	add("--pin", o.Pin, "auto")
 	if o.AllowEOL {
 		args = append(args, "--allow-eol")
+	}
+	for _, d := range o.Data {
+		args = append(args, "--data", d)
 	}
 	add("--healthcheck", o.Healthcheck, "auto")
 	add("--healthcheck-path", o.HealthcheckPath, "")

@@ -51,6 +51,11 @@ type Plan struct {
 	// WritePasswd gives the runtime an account for UID.
 	WritePasswd bool
 	Labels      []Label
+	// DataFiles are copied into AppDir (appDir), the final stage's working
+	// directory, read-only and owned by root: the program reads them at
+	// run time by relative path.
+	DataFiles []DataCopy
+	AppDir    string
 	// Entrypoint is the exec-form JSON array.
 	Entrypoint string
 
@@ -67,6 +72,8 @@ type Plan struct {
 	// patterns the build needs.
 	IgnoreDockerfile string
 	KeepPatterns     []string
+	// KeepData are the data files' paths in the context.
+	KeepData []string
 
 	// Paths of the files to write (absolute); DockerfilePath is "-" for
 	// standard output, DockerignorePath is "" when none is written.
@@ -82,6 +89,20 @@ type CopyStep struct {
 	Sources []string
 	Dest    string
 }
+
+// DataCopy is one file or directory the program reads at run time: its
+// path in the builder (the module's copy, which the final stage copies
+// from like the binary), its destination under appDir and its mode
+// (no write bit for anyone; directories keep x so they can be listed).
+type DataCopy struct {
+	Source string
+	Dest   string
+	Mode   string
+}
+
+// appDir is the final stage's working directory when data files are
+// copied: relative paths the program reads resolve under it.
+const appDir = "/app"
 
 // Label is one LABEL pair; Value is already quoted for the Dockerfile.
 type Label struct {
@@ -267,6 +288,17 @@ func NewPlan(f *Facts, o *Options, cat *Catalog) (*Plan, error) {
 			return nil, inputErrorf("--output %s is the .dockerignore dockhard writes beside it; name another file, or pass --dockerignore=false", quoteValue(o.Output))
 		}
 	}
+	var dataPaths []string
+	if p.DataFiles, dataPaths, err = planDataFiles(f.Dir, p.WorkDir, main.DataFiles, o.Data); err != nil {
+		return nil, err
+	}
+	if len(p.DataFiles) > 0 {
+		p.AppDir = appDir
+	}
+	for _, d := range dataPaths {
+		// Never excluded: the builder's copy of the module is their source.
+		p.KeepData = append(p.KeepData, path.Join(modRel, d))
+	}
 	for _, e := range f.EmbedPatterns {
 		// In a .dockerignore "**" matches any depth; in //go:embed it is
 		// one element, like "*".
@@ -276,6 +308,60 @@ func NewPlan(f *Facts, o *Options, cat *Catalog) (*Plan, error) {
 		}
 	}
 	return p, nil
+}
+
+// planDataFiles merges the detected data files with --data (none turns
+// both off), checks that each given path is a regular file or directory of
+// the module, and lays out the copies from the module's copy in the
+// builder (workDir). It also returns the module-relative paths, which
+// .dockerignore must keep.
+func planDataFiles(moduleDir, workDir string, detected []DataFile, given []string) ([]DataCopy, []string, error) {
+	if len(given) == 1 && given[0] == DataNone {
+		return nil, nil, nil
+	}
+	isDir := map[string]bool{}
+	var paths []string
+	for _, d := range detected {
+		// Detection only reports clean module paths; checked again so
+		// that nothing but such a path reaches the Dockerfile.
+		if c, err := cleanRelative("detected data file", d.Path, false); err != nil || c != d.Path || c == "." {
+			return nil, nil, inputErrorf("detected data file %s is not a clean path inside the module", quoteValue(d.Path))
+		}
+		if _, ok := isDir[d.Path]; !ok {
+			paths = append(paths, d.Path)
+		}
+		isDir[d.Path] = d.Dir
+	}
+	for _, g := range given {
+		c, err := cleanRelative("--data", g, false)
+		if err != nil {
+			return nil, nil, err
+		}
+		st, err := os.Lstat(joinModule(moduleDir, c))
+		switch {
+		case err != nil:
+			return nil, nil, inputErrorf("--data %s: no such file or directory in the module", quoteValue(g))
+		case !st.IsDir() && !st.Mode().IsRegular():
+			return nil, nil, inputErrorf("--data %s is not a regular file or a directory (a link or a special file); name what it points to", quoteValue(g))
+		}
+		if _, ok := isDir[c]; !ok {
+			paths = append(paths, c)
+		}
+		isDir[c] = st.IsDir()
+	}
+	var out []DataCopy
+	for _, p := range paths {
+		src := path.Join(workDir, p)
+		if !safePath.MatchString(src) {
+			return nil, nil, inputErrorf("data file %s has characters dockhard will not write into a Dockerfile; only letters, digits and . _ / @ + - are allowed", quoteValue(src))
+		}
+		mode := "0444"
+		if isDir[p] {
+			mode = "0555"
+		}
+		out = append(out, DataCopy{Source: src, Dest: path.Join(appDir, p), Mode: mode})
+	}
+	return out, paths, nil
 }
 
 // probePath is where the health probe lands in the image.

@@ -7,6 +7,7 @@ import (
 	"go/types"
 	"net"
 	"net/url"
+	"path"
 	"strconv"
 	"strings"
 )
@@ -536,6 +537,14 @@ type packageFindings struct {
 	ports     []Port
 	routes    []HealthRoute
 	timeZones []Evidence
+	dataReads []dataRead
+}
+
+// dataRead is one literal path a package reads at run time.
+type dataRead struct {
+	path     string
+	dir      bool // a directory (http.Dir, os.DirFS, the directory of a glob)
+	evidence Evidence
 }
 
 // findInPackage traces every listen address and health route of a module
@@ -560,6 +569,14 @@ func (t *tracer) findInPackage(ps *pkgSyntax) packageFindings {
 					if sel, ok := n.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "LoadLocation" {
 						if x, ok := sel.X.(*ast.Ident); ok && x.Name == "time" {
 							out.timeZones = append(out.timeZones, sc.step(n, types.ExprString(n)))
+						}
+					}
+					for _, arg := range dataPathArgs(n) {
+						for _, v := range t.eval(sc, n.Args[arg.index]) {
+							if p, ok := runtimePath(v.s, arg.glob); ok {
+								e := sc.step(n, types.ExprString(n.Fun)+"("+strconv.Quote(v.s)+")")
+								out.dataReads = append(out.dataReads, dataRead{path: p, dir: arg.dir, evidence: e})
+							}
 						}
 					}
 					if i := routePathArg(n); i >= 0 {
@@ -723,4 +740,65 @@ func portNumber(s string) (int, bool) {
 		return 0, false
 	}
 	return n, true
+}
+
+// dataPathArg is an argument of a call that reads a file or directory at
+// run time.
+type dataPathArg struct {
+	index int
+	dir   bool // the argument names a directory
+	glob  bool // the argument is a glob (template.ParseGlob)
+}
+
+// dataPathArgs returns the path arguments of a call that reads files at
+// run time: os.ReadFile, os.Open, os.DirFS, http.Dir, and the ParseFiles
+// and ParseGlob of html/template and text/template (package functions and
+// methods).
+func dataPathArgs(call *ast.CallExpr) []dataPathArg {
+	sel, ok := call.Fun.(*ast.SelectorExpr)
+	if !ok || len(call.Args) == 0 {
+		return nil
+	}
+	pkg := ""
+	if x, ok := sel.X.(*ast.Ident); ok {
+		pkg = x.Name
+	}
+	switch {
+	case pkg == "os" && (sel.Sel.Name == "ReadFile" || sel.Sel.Name == "Open"):
+		return []dataPathArg{{index: 0}}
+	case pkg == "os" && sel.Sel.Name == "DirFS", pkg == "http" && sel.Sel.Name == "Dir":
+		return []dataPathArg{{index: 0, dir: true}}
+	case sel.Sel.Name == "ParseGlob":
+		return []dataPathArg{{index: 0, dir: true, glob: true}}
+	case sel.Sel.Name == "ParseFiles":
+		var out []dataPathArg
+		for i := range call.Args {
+			out = append(out, dataPathArg{index: i})
+		}
+		return out
+	}
+	return nil
+}
+
+// runtimePath turns a literal path read at run time into the module
+// relative path to copy into the image: relative, clean, inside the
+// module, and for a glob the directory that holds the pattern (which must
+// itself have no glob characters). Absolute paths and the module root
+// itself are not copied.
+func runtimePath(s string, glob bool) (string, bool) {
+	if glob {
+		dir := path.Dir(s)
+		if strings.ContainsAny(dir, "*?[\\") {
+			return "", false
+		}
+		s = dir
+	}
+	if s == "" || path.IsAbs(s) || !safePath.MatchString(s) || strings.HasPrefix(s, "-") {
+		return "", false
+	}
+	c := path.Clean(s)
+	if c == "." || c == ".." || strings.HasPrefix(c, "../") {
+		return "", false
+	}
+	return c, true
 }

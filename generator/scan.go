@@ -35,6 +35,7 @@ type sourcePackage struct {
 	ports     []Port
 	routes    []HealthRoute
 	timeZones []Evidence
+	dataReads []dataRead
 	embeds    []string // //go:embed patterns relative to the module root
 	// first is the package's first file by name: where evidence about the
 	// package as a whole points.
@@ -227,6 +228,8 @@ var portHints = [][]byte{
 	[]byte("Port"), []byte("PORT"), []byte("flag."), []byte("Flags()"), []byte(".Run("), []byte(".Start("),
 	[]byte("/health"), []byte("/livez"), []byte("/readyz"), []byte("/ping"),
 	[]byte("LoadLocation"),
+	// Files read at run time (dataReads).
+	[]byte("ReadFile"), []byte("os.Open"), []byte("ParseGlob"), []byte("ParseFiles"), []byte("http.Dir"), []byte("DirFS"),
 }
 
 // scan reads one file's content: its build constraints, package clause,

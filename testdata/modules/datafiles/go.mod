@@ -1,0 +1,3 @@
+module example.com/datafiles
+
+go 1.24
