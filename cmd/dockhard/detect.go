@@ -120,6 +120,13 @@ func printMains(w io.Writer, title string, mains []generator.MainPackage) {
 		for _, e := range mp.TimeZones {
 			fmt.Fprintf(w, "    zones %s (needs zoneinfo: built in with -tags timetzdata on scratch and alpine)\n", evidence(e))
 		}
+		for _, d := range mp.DataFiles {
+			kind := "file"
+			if d.Dir {
+				kind = "directory"
+			}
+			fmt.Fprintf(w, "    data  %s (%s read at run time: copied into the image, read-only)  %s\n", show(d.Path), kind, evidence(d.Evidence))
+		}
 		if len(mp.Ports) > 0 && len(mp.HealthRoutes) == 0 {
 			fmt.Fprintln(w, "    health no health route registered (--healthcheck auto probes tcp)")
 		}

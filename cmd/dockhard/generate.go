@@ -38,6 +38,7 @@ func addOptionFlags(fs *pflag.FlagSet, opts *generator.Options, dockerignore *bo
 	fs.StringVar(&opts.Catalog, "catalog", "", "image catalog file to use instead of the built-in one, relative to DIR")
 	fs.StringVar(&opts.Pin, "pin", "auto", "digest (every base image by digest), tag, or auto (digests only for images without version tags)")
 	fs.BoolVar(&opts.AllowEOL, "allow-eol", false, "write a base image past its publisher's end of life instead of refusing it (exit 2)")
+	fs.StringArrayVar(&opts.Data, "data", nil, "file or directory, relative to DIR, the program reads at run time: copied into the image (WORKDIR /app) beside those detected; repeatable; none copies none")
 	fs.StringVar(&opts.Healthcheck, "healthcheck", "auto", "HEALTHCHECK: http or tcp (dockhard's probe), exec (--healthcheck-cmd), none; auto is http when a port and a health route (/healthz, /health, /livez, /readyz, /ping) are detected, tcp for a port without one")
 	fs.StringVar(&opts.HealthcheckPath, "healthcheck-path", "", "path the http probe requests (default: the detected health route, else "+generator.DefaultHealthcheckPath+")")
 	fs.StringVar(&opts.HealthcheckCmd, "healthcheck-cmd", "", `the program's own probe for --healthcheck exec, as a JSON array: '["/usr/local/bin/app","health"]'`)
@@ -215,9 +216,17 @@ func withRecordedOptions(flags *pflag.FlagSet, dir string, given generator.Optio
 	}
 	var setErr error
 	flags.Visit(func(f *pflag.Flag) {
-		if rf := fs.Lookup(f.Name); rf != nil && setErr == nil {
-			setErr = rf.Value.Set(f.Value.String())
+		rf := fs.Lookup(f.Name)
+		if rf == nil || setErr != nil {
+			return
 		}
+		// A repeatable flag given on the command line replaces the
+		// recorded list as a whole.
+		if list, ok := f.Value.(pflag.SliceValue); ok {
+			setErr = rf.Value.(pflag.SliceValue).Replace(list.GetSlice())
+			return
+		}
+		setErr = rf.Value.Set(f.Value.String())
 	})
 	if setErr != nil {
 		return given, &usageError{setErr}
