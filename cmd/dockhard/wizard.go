@@ -183,6 +183,24 @@ func askOptions(p Prompter, f *generator.Facts, o generator.Options, preset map[
 		}
 	}
 
+	// 5b. Files it reads at run time: all or none (--data adds more).
+	if !preset["data"] && len(main.DataFiles) > 0 {
+		var paths, seen []string
+		for _, d := range main.DataFiles {
+			paths = append(paths, d.Path)
+			seen = append(seen, fmt.Sprintf("%s (%s:%d: %s)", d.Path, d.Evidence.File, d.Evidence.Line, d.Evidence.What))
+		}
+		answer, err := p.Confirm("Copy the files it reads at run time into the image? ("+strings.Join(paths, ", ")+")",
+			"Read by relative path, so the image holds them under WORKDIR /app, owned by root and read-only. Detected: "+strings.Join(seen, "; ")+". More can be added with --data PATH.",
+			true)
+		if err != nil {
+			return o, err
+		}
+		if !answer {
+			o.Data = []string{generator.DataNone}
+		}
+	}
+
 	// 6. User.
 	if !preset["uid"] {
 		answer, err := p.Input("Which numeric user should it run as?",

@@ -120,6 +120,7 @@ const (
 	qHealth    = "How should Docker check that it is healthy?"
 	qHealthCmd = "Which command checks it? (JSON array)"
 	qUID       = "Which numeric user should it run as?"
+	qData      = "Copy the files it reads at run time into the image? (products.json, static, templates)"
 	qExtras    = "Extras to write:"
 	qWrite     = "Write these files?"
 )
@@ -343,5 +344,29 @@ func TestPrintedCommandsQuoteJSON(t *testing.T) {
 	}
 	if got := shellQuote("--runtime"); got != "--runtime" {
 		t.Errorf("plain words stay plain: %s", got)
+	}
+}
+
+func TestWizardDataFiles(t *testing.T) {
+	_, facts := detectCopy(t, "datafiles")
+	answers := func(copyData bool) map[string]any {
+		return map[string]any{qBuilder: "", qRuntime: "", qPort: "<default>", qHealth: "", qData: copyData, qUID: "<default>", qExtras: []string(nil)}
+	}
+	p := newFakePrompter(t, answers(true))
+	o, err := askOptions(p, facts, defaultOptions(), nil)
+	if err != nil || o.Data != nil {
+		t.Fatalf("yes keeps what detection found (no --data): %+v, %v", o.Data, err)
+	}
+	if !strings.Contains(p.helps[qData], `main.go:22: os.ReadFile("products.json")`) {
+		t.Errorf("the data help should show the evidence: %q", p.helps[qData])
+	}
+	p = newFakePrompter(t, answers(false))
+	if o, err = askOptions(p, facts, defaultOptions(), nil); err != nil || !reflect.DeepEqual(o.Data, []string{"none"}) {
+		t.Fatalf("no: %+v, %v, want --data none", o.Data, err)
+	}
+	// --data on the command line answers the question.
+	p = newFakePrompter(t, map[string]any{qBuilder: "", qRuntime: "", qPort: "<default>", qHealth: "", qUID: "<default>", qExtras: []string(nil)})
+	if _, err = askOptions(p, facts, defaultOptions(), map[string]bool{"data": true}); err != nil {
+		t.Fatal(err)
 	}
 }
