@@ -27,6 +27,7 @@ var truth = map[string]struct {
 	"cgotwomains cmd/api":    {cgo: true},
 	"cgotwomains cmd/worker": {},
 	"embed .":                {},
+	"buildtags .":            {},
 	"datafiles .":            {ports: []int{8080}},
 	"envport .":              {ports: []int{3000}},
 	"multicmd cmd/api":       {ports: []int{9090}},

@@ -67,7 +67,7 @@ func newDepResolver(root string, f *Facts, siblings map[string]string) *depResol
 		pkgs:       map[string]*sourcePackage{},
 		rootExists: map[string]bool{},
 		missing:    map[string]bool{},
-		scanner:    newFileScanner(),
+		scanner:    newFileScanner(f.BuildTags),
 	}
 	r.scanner.importsOnly = true
 	if mf := parseGoModFile(root); mf != nil {

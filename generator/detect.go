@@ -43,6 +43,16 @@ func knownCgo(importPath string) (string, bool) {
 // package clauses, imports and listen addresses of its Go files. It never
 // runs the go command and never type-checks.
 func Detect(dir string) (*Facts, error) {
+	return DetectWithTags(dir, "")
+}
+
+// DetectWithTags is Detect with extra build tags (--tags "a,b"): files
+// whose build constraints need them are read, as go build -tags would.
+func DetectWithTags(dir, tags string) (*Facts, error) {
+	buildTags, err := ParseTags(tags)
+	if err != nil {
+		return nil, err
+	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, inputErrorf("bad directory %q: %v", dir, err)
@@ -54,7 +64,7 @@ func Detect(dir string) (*Facts, error) {
 	if !st.IsDir() {
 		return nil, inputErrorf("%s is a file; pass the directory that holds go.mod", dir)
 	}
-	f := &Facts{SchemaVersion: 1, Dir: abs}
+	f := &Facts{SchemaVersion: 1, Dir: abs, BuildTags: append([]string{}, buildTags...)}
 	if err := readGoMod(abs, f); err != nil {
 		return nil, err
 	}
@@ -69,7 +79,7 @@ func Detect(dir string) (*Facts, error) {
 		}
 	}
 
-	pkgs, nested, err := scanTree(abs)
+	pkgs, nested, err := scanTree(abs, buildTags)
 	if err != nil {
 		return nil, err
 	}

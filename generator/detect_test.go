@@ -19,9 +19,15 @@ var fixtureModCache, _ = filepath.Abs(filepath.Join("..", "testdata", "modcache"
 // fixture module cache in place of the machine's.
 func detectFixture(t *testing.T, name string) *Facts {
 	t.Helper()
+	return detectFixtureTags(t, name, "")
+}
+
+// detectFixtureTags detects a fixture with extra build tags (--tags).
+func detectFixtureTags(t *testing.T, name, tags string) *Facts {
+	t.Helper()
 	t.Setenv("GOWORK", "off")
 	t.Setenv("GOMODCACHE", fixtureModCache)
-	f, err := Detect(fixture(name))
+	f, err := DetectWithTags(fixture(name), tags)
 	if err != nil {
 		t.Fatalf("Detect(%s): %v", name, err)
 	}
@@ -562,6 +568,38 @@ func TestRuntimePath(t *testing.T) {
 		got, ok := runtimePath(tt.in, tt.glob)
 		if got != tt.want || ok != tt.ok {
 			t.Errorf("runtimePath(%q, %v) = %q, %v; want %q, %v", tt.in, tt.glob, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestDetectBuildTags(t *testing.T) {
+	// metrics.go is //go:build metrics: without the tag nothing listens.
+	if m, _ := detectFixture(t, "buildtags").Main("."); len(m.Ports) != 0 {
+		t.Errorf("without --tags: ports %+v, want none", m.Ports)
+	}
+	f := detectFixtureTags(t, "buildtags", "metrics")
+	m, _ := f.Main(".")
+	if len(m.Ports) != 1 || m.Ports[0].Number != 9100 || m.Ports[0].Evidence.File != "metrics.go" || m.Ports[0].Evidence.Line != 8 {
+		t.Errorf("with --tags metrics: ports %+v, want 9100 at metrics.go:8", m.Ports)
+	}
+	if !reflect.DeepEqual(f.BuildTags, []string{"metrics"}) {
+		t.Errorf("build tags %q, want [metrics]", f.BuildTags)
+	}
+	// Facts detected without the tags do not plan a build with them.
+	if _, err := GenerateFrom(detectFixture(t, "buildtags"), &Options{UID: DefaultUID, Tags: "metrics"}); err == nil {
+		t.Error("facts detected without --tags planned a build with them")
+	}
+}
+
+func TestParseTags(t *testing.T) {
+	for _, good := range []string{"", "metrics", "netgo,prod", "go1.22", "a_b,a_b"} {
+		if _, err := ParseTags(good); err != nil {
+			t.Errorf("ParseTags(%q): %v", good, err)
+		}
+	}
+	for _, bad := range []string{",", "a,", "a b", "!foo", "a\nRUN id", "a-b", "a;b", "$(id)"} {
+		if _, err := ParseTags(bad); err == nil || !IsInputError(err) {
+			t.Errorf("ParseTags(%q) = %v, want an input error", bad, err)
 		}
 	}
 }

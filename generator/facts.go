@@ -43,6 +43,8 @@ type Facts struct {
 	// disk (not in the module cache: `go mod download` fetches them); what
 	// they import was judged by the known cgo list only.
 	UnresolvedModules []string `json:"unresolvedModules"`
+	// BuildTags are the extra build tags detection applied (--tags).
+	BuildTags []string `json:"buildTags"`
 	// Notes are remarks for people (for example a missing go line).
 	Notes []string `json:"notes"`
 }

@@ -58,12 +58,12 @@ func FuzzDetectGoMod(f *testing.F) {
 // with exactly the instruction sequence of the same choices made with
 // plain values.
 func FuzzRenderOptions(f *testing.F) {
-	f.Add("chainguard", "distroless", "", "auto", 65532, "auto", "", "", "github.com/acme/app", ".", 8080, "auto", "", "", "products.json")
-	f.Add("golang", "alpine", "./cmd/api", "9090", 10001, "off", "..", "deploy/Dockerfile", "example.com/m", "cmd/api", 0, "tcp", "", "", "none")
-	f.Add("ubuntu", "scratch", "./cmd/x\nRUN id", "80\nRUN id", 1, "on", "..\nRUN id", "Dockerfile\nRUN id", "github.com/a/b\"\nRUN id", "a\nRUN curl x|sh", 1, "http", "/h\r\nRUN id", "", "data\nRUN id")
-	f.Add("chainguard", "chainguard", "./a b", "none", 2147483647, "", "../..", "-", "github.com/acme/$(id)", "cmd/$HOME", 65535, "exec", "", `["/app","health"]`, "../etc/passwd")
-	f.Add("golang", "distroless", `./cmd\`, "1", 65532, "on", ".", "x\\", `example.com/m\`, `cmd/x\`, 22, "exec", "", `["/app","x\"]\nRUN id"]`, "static dir")
-	f.Fuzz(func(t *testing.T, builder, runtime, main, port string, uid int, cgo, context, output, modPath, mainDir string, detectedPort int, health, healthPath, healthCmd, data string) {
+	f.Add("chainguard", "distroless", "", "auto", 65532, "auto", "", "", "github.com/acme/app", ".", 8080, "auto", "", "", "products.json", "")
+	f.Add("golang", "alpine", "./cmd/api", "9090", 10001, "off", "..", "deploy/Dockerfile", "example.com/m", "cmd/api", 0, "tcp", "", "", "none", "netgo,prod")
+	f.Add("ubuntu", "scratch", "./cmd/x\nRUN id", "80\nRUN id", 1, "on", "..\nRUN id", "Dockerfile\nRUN id", "github.com/a/b\"\nRUN id", "a\nRUN curl x|sh", 1, "http", "/h\r\nRUN id", "", "data\nRUN id", "a\nRUN id")
+	f.Add("chainguard", "chainguard", "./a b", "none", 2147483647, "", "../..", "-", "github.com/acme/$(id)", "cmd/$HOME", 65535, "exec", "", `["/app","health"]`, "../etc/passwd", "$(id)")
+	f.Add("golang", "distroless", `./cmd\`, "1", 65532, "on", ".", "x\\", `example.com/m\`, `cmd/x\`, 22, "exec", "", `["/app","x\"]\nRUN id"]`, "static dir", "a b")
+	f.Fuzz(func(t *testing.T, builder, runtime, main, port string, uid int, cgo, context, output, modPath, mainDir string, detectedPort int, health, healthPath, healthCmd, data, tags string) {
 		if main != "" {
 			mainDir = path.Clean(main)
 		}
@@ -87,8 +87,10 @@ func FuzzRenderOptions(f *testing.F) {
 			}
 		}
 		_ = os.WriteFile(filepath.Join(facts.Dir, "plain"), []byte("x"), 0o644)
+		// Detection ran with the tags when they are valid ones.
+		facts.BuildTags, _ = ParseTags(tags)
 		o := &Options{Builder: builder, Runtime: runtime, Main: main, Port: port, UID: uid, Cgo: cgo, Context: context, Output: output,
-			Healthcheck: health, HealthcheckPath: healthPath, HealthcheckCmd: healthCmd, Data: dataOpt}
+			Healthcheck: health, HealthcheckPath: healthPath, HealthcheckCmd: healthCmd, Data: dataOpt, Tags: tags}
 		res, err := GenerateFrom(facts, o)
 		if err != nil {
 			if !IsInputError(err) {
@@ -110,6 +112,9 @@ func benignFacts(f *Facts, res *Result) *Facts {
 		if l.Key == "org.opencontainers.image.source" {
 			b.Module.Path = "github.com/plain/plain"
 		}
+	}
+	if len(b.BuildTags) > 0 {
+		b.BuildTags = []string{"plain"}
 	}
 	b.Mains = nil
 	for _, m := range f.Mains {
@@ -145,6 +150,9 @@ func assertSameStructure(t *testing.T, res *Result, o *Options, plain *Facts) {
 	}
 	if len(po.Data) > 0 && po.Data[0] != DataNone {
 		po.Data = []string{"plain"}
+	}
+	if po.Tags != "" {
+		po.Tags = "plain"
 	}
 	po.Output = ""
 	if o.Output == "-" {

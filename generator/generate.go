@@ -16,7 +16,7 @@ func Generate(dir string, o *Options) (*Result, error) {
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}
-	facts, err := Detect(dir)
+	facts, err := DetectWithTags(dir, o.Tags)
 	if err != nil {
 		return nil, err
 	}

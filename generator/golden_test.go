@@ -149,6 +149,12 @@ func TestVariants(t *testing.T) {
 			barExpect{builder: "chainguard", runtime: "scratch", goVersion: "1.24", ports: []string{"8080"}, health: "tcp", dataFiles: []string{"products.json", "static", "templates", "version.txt"}}},
 		{"datafiles-none", "datafiles", Options{Data: []string{"none"}},
 			barExpect{builder: "chainguard", runtime: "distroless", goVersion: "1.24", ports: []string{"8080"}, health: "tcp"}},
+		// metrics.go listens only under //go:build metrics.
+		{"buildtags-metrics", "buildtags", Options{Tags: "metrics"},
+			barExpect{builder: "chainguard", runtime: "distroless", goVersion: "1.24", ports: []string{"9100"}, health: "tcp"}},
+		// --tags and the time zones' timetzdata in one -tags.
+		{"timezone-scratch-tags", "timezone", Options{Runtime: "scratch", Tags: "prod"},
+			barExpect{builder: "chainguard", runtime: "scratch", goVersion: "1.22"}},
 		{"article2-context", "article2/src", Options{Context: ".."},
 			barExpect{builder: "chainguard", runtime: "distroless", goVersion: "1.22.2", ports: []string{"8080"}, health: "tcp"}},
 		{"replace-context", "replace/app", Options{Context: ".."},
@@ -178,7 +184,7 @@ func TestVariants(t *testing.T) {
 			if tt.expect.uid == 0 {
 				tt.expect.uid = DefaultUID
 			}
-			res, err := GenerateFrom(detectFixture(t, tt.fixture), &tt.opts)
+			res, err := GenerateFrom(detectFixtureTags(t, tt.fixture, tt.opts.Tags), &tt.opts)
 			if err != nil {
 				t.Fatal(err)
 			}

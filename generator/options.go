@@ -62,6 +62,9 @@ type Options struct {
 	// AllowEOL writes a base past its publisher's end of life instead of
 	// refusing it.
 	AllowEOL bool
+	// Tags are extra build tags, comma-separated ("a,b"): detection
+	// applies them to build constraints and go build gets -tags.
+	Tags string
 	// Data are files and directories, relative to the module, copied into
 	// the image beside those detection found (Facts' DataFiles); ["none"]
 	// copies none, detected or not.
@@ -164,6 +167,9 @@ func (o *Options) Validate() error {
 			return err
 		}
 	}
+	if _, err := ParseTags(o.Tags); err != nil {
+		return err
+	}
 	if err := validateData(o.Data); err != nil {
 		return err
 	}
@@ -173,6 +179,27 @@ func (o *Options) Validate() error {
 		return inputErrorf("--pin %s: use digest or tag", quoteValue(o.Pin))
 	}
 	return o.validateHealthcheck()
+}
+
+// buildTag is a build tag name as go build accepts it in -tags: letters,
+// digits, '_' and '.'.
+var buildTag = regexp.MustCompile(`^[A-Za-z0-9_.]+$`)
+
+// ParseTags splits and checks a --tags value, "a,b"; "" is no tags.
+func ParseTags(tags string) ([]string, error) {
+	if tags == "" {
+		return nil, nil
+	}
+	var out []string
+	for _, t := range strings.Split(tags, ",") {
+		if !buildTag.MatchString(t) {
+			return nil, inputErrorf("--tags %s: build tags are comma-separated names of letters, digits, _ and . (like --tags netgo,prod)", quoteValue(tags))
+		}
+		if !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	return out, nil
 }
 
 // DataNone is the --data value that turns data files off.
@@ -320,6 +347,7 @@ func (o *Options) Args() []string {
 		args = append(args, "--uid", strconv.Itoa(o.UID))
 	}
 	add("--cgo", o.Cgo, "auto")
+	add("--tags", o.Tags, "")
 	if o.Context != "" {
 		add("--context", path.Clean(o.Context), ".")
 	}

@@ -6,6 +6,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -41,7 +42,10 @@ type Plan struct {
 	// EmbedTzdata builds with -tags timetzdata: the program loads time
 	// zones and the runtime has no zoneinfo.
 	EmbedTzdata bool
-	CGO         bool
+	// BuildTags is go build's -tags value: --tags, then timetzdata when
+	// EmbedTzdata; "" for none.
+	BuildTags string
+	CGO       bool
 	// Package is the main package argument of go build, "./cmd/server".
 	Package string
 	Binary  string
@@ -253,6 +257,17 @@ func NewPlan(f *Facts, o *Options, cat *Catalog) (*Plan, error) {
 	if len(main.TimeZones) > 0 && (p.Runtime == "scratch" || p.Runtime == "alpine") {
 		p.EmbedTzdata = true
 	}
+	tags, err := ParseTags(o.Tags)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Equal(tags, f.BuildTags) {
+		return nil, errorf("detection ran with build tags %v, the options ask for %v: detect with the same --tags", f.BuildTags, tags)
+	}
+	if p.EmbedTzdata && !slices.Contains(tags, "timetzdata") {
+		tags = append(tags, "timetzdata")
+	}
+	p.BuildTags = strings.Join(tags, ",")
 
 	if p.Labels, err = labelsFor(f.Module.Path, p.Binary); err != nil {
 		return nil, err

@@ -63,7 +63,7 @@ type scannedFile struct {
 // relative to the open directory, so the kernel resolves one name per file
 // rather than the whole path, and merges them into the directory's package
 // in name order, so the output does not depend on scheduling.
-func scanTree(root string) (map[string]*sourcePackage, []string, error) {
+func scanTree(root string, buildTags []string) (map[string]*sourcePackage, []string, error) {
 	var (
 		mu       sync.Mutex
 		pkgs     = map[string]*sourcePackage{}
@@ -71,7 +71,7 @@ func scanTree(root string) (map[string]*sourcePackage, []string, error) {
 		firstErr error
 		wg       sync.WaitGroup
 		slots    = make(chan struct{}, runtime.GOMAXPROCS(0))
-		pool     = sync.Pool{New: func() any { return newFileScanner() }}
+		pool     = sync.Pool{New: func() any { return newFileScanner(buildTags) }}
 	)
 	var visit func(rel string)
 	visit = func(rel string) {
@@ -206,13 +206,14 @@ type fileScanner struct {
 	buf         []byte
 }
 
-func newFileScanner() *fileScanner {
+func newFileScanner(buildTags []string) *fileScanner {
 	s := &fileScanner{ctxt: build.Default, buf: make([]byte, 64<<10)}
 	// Generated Dockerfiles build for Linux; cgo is allowed so that cgo
 	// files are seen (whether cgo is used is decided afterwards).
 	s.ctxt.GOOS = "linux"
 	s.ctxt.GOARCH = "amd64"
 	s.ctxt.CgoEnabled = true
+	s.ctxt.BuildTags = buildTags
 	s.ctxt.OpenFile = func(string) (io.ReadCloser, error) {
 		return io.NopCloser(bytes.NewReader(s.data)), nil
 	}

@@ -16,6 +16,7 @@ import (
 
 func newDetectCmd(streams ioStreams) *cobra.Command {
 	var asJSON bool
+	var tags string
 	cmd := &cobra.Command{
 		Use:   "detect [DIR]",
 		Short: "Show what dockhard finds in the Go module in DIR, with evidence",
@@ -29,7 +30,7 @@ Every finding names the file and line it came from.
   dockhard detect ./service --json | jq '.mains[].ports'`,
 		Args: maxOneDir,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			facts, err := generator.Detect(argsDir(args))
+			facts, err := generator.DetectWithTags(argsDir(args), tags)
 			if err != nil {
 				return err
 			}
@@ -44,6 +45,7 @@ Every finding names the file and line it came from.
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (a stable schema) instead of text")
+	cmd.Flags().StringVar(&tags, "tags", "", "extra build tags, comma-separated, applied to build constraints as go build -tags would")
 	return cmd
 }
 
@@ -55,6 +57,9 @@ func printFacts(w io.Writer, f *generator.Facts) {
 		goLine = "(none: Go assumes 1.16)"
 	}
 	fmt.Fprintf(w, "go line     %s\n", goLine)
+	if len(f.BuildTags) > 0 {
+		fmt.Fprintf(w, "build tags  %s\n", strings.Join(f.BuildTags, ","))
+	}
 	if m.Toolchain != "" {
 		fmt.Fprintf(w, "toolchain   go%s\n", m.Toolchain)
 	}

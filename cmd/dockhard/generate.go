@@ -32,6 +32,7 @@ func addOptionFlags(fs *pflag.FlagSet, opts *generator.Options, dockerignore *bo
 	fs.StringVar(&opts.Port, "port", "auto", "port to EXPOSE: a number, auto (detected) or none")
 	fs.Var(newDecimalInt(&opts.UID, generator.DefaultUID, ""), "uid", "numeric user and group the image runs as (not 0)")
 	fs.StringVar(&opts.Cgo, "cgo", "auto", "cgo: auto (detected), on or off")
+	fs.StringVar(&opts.Tags, "tags", "", "extra build tags, comma-separated (like netgo,prod): detection applies them to build constraints, go build gets -tags")
 	fs.StringVar(&opts.Context, "context", "", "build context directory, relative to DIR, when it is not DIR (like ..)")
 	fs.StringVarP(&opts.Output, "output", "o", "", "Dockerfile to write, relative to DIR (default <context>/Dockerfile); - prints it and writes nothing")
 	fs.BoolVar(dockerignore, "dockerignore", true, "also write <context>/.dockerignore")

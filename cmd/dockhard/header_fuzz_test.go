@@ -65,13 +65,14 @@ func FuzzHeader(f *testing.F) {
 // parse → format is the identity and a bare regenerate or --check never
 // fails on a header dockhard wrote.
 func FuzzHeaderRoundTrip(f *testing.F) {
-	f.Add("golang", "alpine", "./cmd/api", "9090", 10001, "off", "..", "deploy/Dockerfile", false, "", "digest", "exec", "/healthz", `["/app","health"]`, "1m", "5s", "0s", 7, "products.json", "static")
-	f.Add("", "", "", "auto", 65532, "auto", "", "", false, "cat.json", "auto", "auto", "", "", "", "", "", 0, "none", "")
-	f.Add("chainguard", "scratch", ".", "none", 1, "on", ".", "Dockerfile", true, "", "tag", "exec", "/h?x=1", "[\"/a\",\"b\u00a0c\"]", "30s", "10m", "1h", 100, "", "")
-	f.Fuzz(func(t *testing.T, builder, runtime, main, port string, uid int, cgo, context, output string, noIgnore bool, catalog, pin, health, healthPath, healthCmd, interval, timeout, start string, retries int, data1, data2 string) {
+	f.Add("golang", "alpine", "./cmd/api", "9090", 10001, "off", "..", "deploy/Dockerfile", false, "", "digest", "exec", "/healthz", `["/app","health"]`, "1m", "5s", "0s", 7, "products.json", "static", "metrics,prod")
+	f.Add("", "", "", "auto", 65532, "auto", "", "", false, "cat.json", "auto", "auto", "", "", "", "", "", 0, "none", "", "")
+	f.Add("chainguard", "scratch", ".", "none", 1, "on", ".", "Dockerfile", true, "", "tag", "exec", "/h?x=1", "[\"/a\",\"b\u00a0c\"]", "30s", "10m", "1h", 100, "", "", "a b")
+	f.Fuzz(func(t *testing.T, builder, runtime, main, port string, uid int, cgo, context, output string, noIgnore bool, catalog, pin, health, healthPath, healthCmd, interval, timeout, start string, retries int, data1, data2, tags string) {
 		o := generator.Options{Builder: builder, Runtime: runtime, Main: main, Port: port, UID: uid, Cgo: cgo, Context: context, Output: output,
 			NoDockerignore: noIgnore, Catalog: catalog, Pin: pin, Healthcheck: health, HealthcheckPath: healthPath, HealthcheckCmd: healthCmd,
 			HealthcheckInterval: interval, HealthcheckTimeout: timeout, HealthcheckStartPeriod: start, HealthcheckRetries: retries}
+		o.Tags = tags
 		for _, d := range []string{data1, data2} {
 			if d != "" {
 				o.Data = append(o.Data, d)

@@ -66,7 +66,7 @@ dockhard generate.`,
 
 // runInit is the wizard from detection to the written files.
 func runInit(flags *pflag.FlagSet, streams ioStreams, p Prompter, dir string, given generator.Options, writing *atomic.Bool) error {
-	facts, err := generator.Detect(dir)
+	facts, err := generator.DetectWithTags(dir, given.Tags)
 	if err != nil {
 		return err
 	}

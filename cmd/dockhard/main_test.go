@@ -237,6 +237,17 @@ func TestBadInput(t *testing.T) {
 			`--healthcheck-timeout "0s": use a duration from 1s to 10m0s, like 30s or 1m`},
 		{"healthcheck retries", "rootmain", nil, []string{"generate", "$DIR", "--healthcheck-retries", "500"}, 2,
 			`--healthcheck-retries 500: use a number from 1 to 100 (default 3)`},
+		// --tags: build tags.
+		{"tags with space", "buildtags", nil, []string{"generate", "$DIR", "--tags", "metrics prod"}, 2,
+			`--tags "metrics prod": build tags are comma-separated names of letters, digits, _ and . (like --tags netgo,prod)`},
+		{"tags negated", "buildtags", nil, []string{"generate", "$DIR", "--tags", "!metrics"}, 2,
+			`--tags "!metrics": build tags are comma-separated names of letters, digits, _ and . (like --tags netgo,prod)`},
+		{"tags empty element", "buildtags", nil, []string{"generate", "$DIR", "--tags", "metrics,"}, 2,
+			`--tags "metrics,": build tags are comma-separated names of letters, digits, _ and . (like --tags netgo,prod)`},
+		{"tags newline", "buildtags", nil, []string{"generate", "$DIR", "--tags", "a\nRUN id"}, 2,
+			`--tags "a\nRUN id": build tags are comma-separated names of letters, digits, _ and . (like --tags netgo,prod)`},
+		{"detect tags", "buildtags", nil, []string{"detect", "$DIR", "--tags", "a;b"}, 2,
+			`--tags "a;b": build tags are comma-separated names of letters, digits, _ and . (like --tags netgo,prod)`},
 		// --data: files the program reads at run time.
 		{"data missing", "datafiles", nil, []string{"generate", "$DIR", "--data", "nope.json"}, 2,
 			`--data "nope.json": no such file or directory in the module`},
