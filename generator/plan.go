@@ -97,7 +97,7 @@ type CopyStep struct {
 // DataCopy is one file or directory the program reads at run time: its
 // path in the builder (the module's copy, which the final stage copies
 // from like the binary), its destination under appDir and its mode
-// (no write bit for anyone; directories keep x so they can be listed).
+// (no write bit for anyone).
 type DataCopy struct {
 	Source string
 	Dest   string
@@ -370,11 +370,10 @@ func planDataFiles(moduleDir, workDir string, detected []DataFile, given []strin
 		if !safePath.MatchString(src) {
 			return nil, nil, inputErrorf("data file %s has characters dockhard will not write into a Dockerfile; only letters, digits and . _ / @ + - are allowed", quoteValue(src))
 		}
-		mode := "0444"
-		if isDir[p] {
-			mode = "0555"
-		}
-		out = append(out, DataCopy{Source: src, Dest: path.Join(appDir, p), Mode: mode})
+		// 0555 for files too: BuildKit gives the directories a COPY
+		// creates (/app) the COPY's mode, and /app must stay searchable.
+		// Read and execute only, for everyone; root owns them.
+		out = append(out, DataCopy{Source: src, Dest: path.Join(appDir, p), Mode: "0555"})
 	}
 	return out, paths, nil
 }

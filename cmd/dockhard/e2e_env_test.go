@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -500,7 +501,7 @@ func baseFiles(t *testing.T) []tarFile {
 func (e *e2eEnv) module(t *testing.T, program string) string {
 	dir := t.TempDir()
 	copyTree(t, e2ePrograms[program].source, dir, func(rel string) bool {
-		return strings.HasSuffix(rel, ".go") || rel == "go.mod" || rel == "go.sum"
+		return strings.HasSuffix(rel, ".go") || rel == "go.mod" || rel == "go.sum" || slices.Contains(e2ePrograms[program].files, filepath.ToSlash(rel))
 	})
 	os.WriteFile(filepath.Join(dir, "catalog.json"), e.catalog, 0o644)
 	return dir

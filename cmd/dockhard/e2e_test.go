@@ -11,7 +11,9 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -55,7 +57,7 @@ func TestEndToEnd(t *testing.T) {
 				baseLayers = 1
 				problems = append(problems, img.alpineProblems()...)
 			}
-			extra, extraBytes := img.filesAdded(baseLayers, binary)
+			extra, extraBytes := img.filesAdded(baseLayers, binary, p.data...)
 			for _, f := range extra {
 				problems = append(problems, "the Dockerfile adds more than the program: "+f)
 			}
@@ -65,7 +67,12 @@ func TestEndToEnd(t *testing.T) {
 			if len(problems) == 0 {
 				// Only an image that passed is run: the runner takes the
 				// uid from the image config, as docker run does.
-				for _, problem := range img.userWriteProblems(t, "/etc/passwd", "/etc/dockhard-e2e-new", binary) {
+				writes := []string{"/etc/passwd", "/etc/dockhard-e2e-new", binary}
+				for _, d := range p.data {
+					// The data files and their directories are read-only too.
+					writes = append(writes, d, path.Dir(d)+"/dockhard-e2e-new")
+				}
+				for _, problem := range img.userWriteProblems(t, writes...) {
 					t.Error(problem)
 				}
 				p.check(t, img, binary)
@@ -224,22 +231,38 @@ type e2eProgram struct {
 	exposed   string // the port the image must expose, "" for none
 	goVersion string // go.mod's go line
 	check     func(t *testing.T, img *builtImage, binary string)
+	// files are the module's files the build needs beyond .go, go.mod
+	// and go.sum (embedded and data files); data are the data files'
+	// paths in the image, the only files it may add beside the program.
+	files, data []string
 }
 
 var e2ePrograms = map[string]e2eProgram{
-	"webserver": {"../../examples/webserver", "8080/tcp", "1.26.1", func(t *testing.T, img *builtImage, binary string) {
+	"webserver": {source: "../../examples/webserver", exposed: "8080/tcp", goVersion: "1.26.1", check: func(t *testing.T, img *builtImage, binary string) {
 		// Another port than the default, through the environment, so the
 		// suite does not clash with whatever listens on 8080.
 		img.checkServes(t, binary, "18080", []string{"PORT=18080"}, "Olá")
 	}},
-	"userprinter": {"../../examples/userprinter", "", "1.26.1", func(t *testing.T, img *builtImage, binary string) {
+	"userprinter": {source: "../../examples/userprinter", exposed: "", goVersion: "1.26.1", check: func(t *testing.T, img *builtImage, binary string) {
 		img.checkPrintsUser(t, binary)
 	}},
 	// A cgo program: it serves a number computed in C, so it only answers
 	// when the runtime has the C library it was linked against.
-	"cgodep": {"../../testdata/modules/cgodep", "7070/tcp", "1.26.0", func(t *testing.T, img *builtImage, binary string) {
+	"cgodep": {source: "../../testdata/modules/cgodep", exposed: "7070/tcp", goVersion: "1.26.0", check: func(t *testing.T, img *builtImage, binary string) {
 		img.checkServes(t, binary, "7070", nil, "answer from C: 42")
 	}},
+	// Reads products.json, static/ and templates/ by relative path at run
+	// time and registers no health route: it answers with the file's
+	// content only when the image carries the files under its WORKDIR,
+	// and its health check is tcp.
+	"datafiles": {source: "../../testdata/modules/datafiles", exposed: "8080/tcp", goVersion: "1.24", check: func(t *testing.T, img *builtImage, binary string) {
+		if hc := img.config.Config.Healthcheck; hc == nil || !slices.Contains(hc.Test, "tcp://127.0.0.1:8080") {
+			t.Errorf("HEALTHCHECK %+v, want dockhard's tcp probe of 8080 (no health route)", hc)
+		}
+		img.checkServesProbe(t, binary, "18081", []string{"PORT=18081"}, `"name":"kettle"`, "tcp://127.0.0.1:18081")
+	},
+		files: []string{"products.json", "static/site.css", "templates/page.html", "version.txt"},
+		data:  []string{"/app/products.json", "/app/static/site.css", "/app/templates/page.html"}},
 }
 
 // e2eVariant is one build of the suite.
@@ -271,6 +294,7 @@ func e2eVariants() []e2eVariant {
 	return append(vs,
 		e2eVariant{program: "webserver", builder: "chainguard", runtime: "alpine", extra: []string{"--pin", "digest"}, uid: 65532},
 		e2eVariant{program: "userprinter", builder: "chainguard", runtime: "distroless", extra: []string{"--uid", "10001"}, uid: 10001},
+		e2eVariant{program: "datafiles", builder: "chainguard", runtime: "distroless", uid: 65532},
 	)
 }
 
@@ -409,9 +433,12 @@ func (img *builtImage) exists(path string) bool {
 // filesAdded lists the regular files the layers after the base's first
 // baseLayers write, other than the program, its health probe, and the
 // account and CA files a runtime without them is given.
-func (img *builtImage) filesAdded(baseLayers int, binary string) (extra []string, size int64) {
+func (img *builtImage) filesAdded(baseLayers int, binary string, data ...string) (extra []string, size int64) {
 	expected := map[string]bool{binary: true, "/usr/local/bin/healthcheck": true,
 		"/etc/passwd": true, "/etc/group": true, "/etc/ssl/certs/ca-certificates.crt": true}
+	for _, d := range data {
+		expected[d] = true
+	}
 	for _, layer := range img.layers[min(baseLayers, len(img.layers)):] {
 		for _, f := range layer {
 			if !expected[f.path] {
@@ -469,9 +496,18 @@ func (img *builtImage) imageUser(t *testing.T) (uid, gid int) {
 }
 
 // asUser runs a program of the image as the image's user in a chroot of
-// its root file system, as a container runtime would.
+// its root file system, as a container runtime would. An image with a
+// WORKDIR starts there: chroot(1) always starts in /, so such a program is
+// started with the kernel's chroot, then the uid, then the directory,
+// which is the order Go's process start applies them in.
 func (img *builtImage) asUser(t *testing.T, ctx context.Context, argv ...string) *exec.Cmd {
 	uid, gid := img.imageUser(t)
+	if wd := img.config.Config.WorkingDir; wd != "" && wd != "/" {
+		cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+		cmd.Dir = wd
+		cmd.SysProcAttr = &syscall.SysProcAttr{Chroot: img.rootfs, Credential: &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid), Groups: []uint32{}}}
+		return cmd
+	}
 	return exec.CommandContext(ctx, "chroot", append([]string{fmt.Sprintf("--userspec=%d:%d", uid, gid), img.rootfs}, argv...)...)
 }
 
@@ -521,6 +557,11 @@ func (img *builtImage) checkPrintsUser(t *testing.T, binary string) {
 // container would, requires want in its answer on port, and probes it with
 // the image's own health probe while it is up and after it stopped.
 func (img *builtImage) checkServes(t *testing.T, binary, port string, env []string, want string) {
+	img.checkServesProbe(t, binary, port, env, want, "http://127.0.0.1:"+port+"/healthz")
+}
+
+// checkServesProbe is checkServes with the probe's target.
+func (img *builtImage) checkServesProbe(t *testing.T, binary, port string, env []string, want, probeURL string) {
 	server := img.asUser(t, context.Background(), binary)
 	server.Env = env
 	var out bytes.Buffer
@@ -550,7 +591,7 @@ func (img *builtImage) checkServes(t *testing.T, binary, port string, env []stri
 		t.Errorf("the server does not run as uid %d:\n%s", uid, status)
 	}
 	probe := func() int {
-		err := img.asUser(t, context.Background(), "/usr/local/bin/healthcheck", "http://127.0.0.1:"+port+"/healthz", "2s").Run()
+		err := img.asUser(t, context.Background(), "/usr/local/bin/healthcheck", probeURL, "2s").Run()
 		if ee, ok := err.(*exec.ExitError); ok {
 			return ee.ExitCode()
 		}

@@ -182,11 +182,12 @@ LABEL org.opencontainers.image.title="datafiles" \
 COPY --from=builder --chmod=0555 /out/datafiles /usr/local/bin/datafiles
 COPY --from=builder --chmod=0555 /out/healthcheck /usr/local/bin/healthcheck
 # Files the program reads at run time by relative path: owned by root, read-only.
-WORKDIR /app
-COPY --from=builder --chmod=0444 /src/products.json /app/products.json
+# Copied before WORKDIR, which would create the directory owned by the base's user.
+COPY --from=builder --chmod=0555 /src/products.json /app/products.json
 COPY --from=builder --chmod=0555 /src/static /app/static
 COPY --from=builder --chmod=0555 /src/templates /app/templates
-COPY --from=builder --chmod=0444 /src/version.txt /app/version.txt
+COPY --from=builder --chmod=0555 /src/version.txt /app/version.txt
+WORKDIR /app
 USER 65532:65532
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 CMD ["/usr/local/bin/healthcheck","tcp://127.0.0.1:8080","5s"]

@@ -41,5 +41,9 @@ func main() {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write(products)
 	})
-	log.Fatal(http.ListenAndServe(":8080", nil))
+	addr := ":8080"
+	if port := os.Getenv("PORT"); port != "" {
+		addr = ":" + port
+	}
+	log.Fatal(http.ListenAndServe(addr, nil))
 }
