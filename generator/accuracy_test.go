@@ -10,11 +10,13 @@ import (
 
 // truth is what each main package of every fixture really needs, written
 // by hand from the fixtures' source (not from detection's output): cgo,
-// the ports it listens on, the health routes it registers.
+// the ports it listens on, the health routes it registers, the files it
+// reads at run time and the image must carry.
 var truth = map[string]struct {
 	cgo    bool
 	ports  []int
 	routes []string
+	data   []string
 }{
 	"article2/src .":         {ports: []int{8080}},
 	"cgocache cmd/offline":   {},
@@ -28,7 +30,7 @@ var truth = map[string]struct {
 	"cgotwomains cmd/worker": {},
 	"embed .":                {},
 	"buildtags .":            {},
-	"datafiles .":            {ports: []int{8080}},
+	"datafiles .":            {ports: []int{8080}, data: []string{"products.json", "static", "templates"}},
 	"envport .":              {ports: []int{3000}},
 	"multicmd cmd/api":       {ports: []int{9090}},
 	"multicmd cmd/worker":    {},
@@ -92,7 +94,7 @@ func TestPrecisionRecall(t *testing.T) {
 	}
 	more, _ := filepath.Glob(filepath.Join("..", "testdata", "modules", "*", "*", "go.mod"))
 	mods = append(mods, more...)
-	var cgo, ports, routes counts
+	var cgo, ports, routes, data counts
 	seen := map[string]bool{}
 	mains, modules := 0, 0
 	for _, gomod := range mods {
@@ -141,8 +143,13 @@ func TestPrecisionRecall(t *testing.T) {
 				gotRoutes = append(gotRoutes, r.Path)
 			}
 			routes.add(want.routes, gotRoutes)
-			if fmt.Sprint(wantPorts) != fmt.Sprint(gotPorts) || want.cgo != m.Cgo || fmt.Sprint(want.routes) != fmt.Sprint(gotRoutes) {
-				t.Errorf("%s: detected cgo %v ports %v routes %v; truth cgo %v ports %v routes %v", key, m.Cgo, gotPorts, gotRoutes, want.cgo, wantPorts, want.routes)
+			var gotData []string
+			for _, d := range m.DataFiles {
+				gotData = append(gotData, d.Path)
+			}
+			data.add(want.data, gotData)
+			if fmt.Sprint(wantPorts) != fmt.Sprint(gotPorts) || want.cgo != m.Cgo || fmt.Sprint(want.routes) != fmt.Sprint(gotRoutes) || fmt.Sprint(want.data) != fmt.Sprint(gotData) {
+				t.Errorf("%s: detected cgo %v ports %v routes %v data %v; truth cgo %v ports %v routes %v data %v", key, m.Cgo, gotPorts, gotRoutes, gotData, want.cgo, wantPorts, want.routes, want.data)
 			}
 		}
 	}
@@ -162,7 +169,7 @@ func TestPrecisionRecall(t *testing.T) {
 	for _, row := range []struct {
 		name string
 		c    counts
-	}{{"cgo needed", cgo}, {"listen ports", ports}, {"health routes", routes}} {
+	}{{"cgo needed", cgo}, {"listen ports", ports}, {"health routes", routes}, {"data files", data}} {
 		c := row.c
 		t.Logf("| %s | %d | %d | %d | %s | %s |", row.name, c.tp+c.fn, c.tp+c.fp, c.tp, ratio(c.tp, c.tp+c.fp), ratio(c.tp, c.tp+c.fn))
 	}
