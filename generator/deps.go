@@ -57,9 +57,10 @@ func moduleCacheDir() string {
 	return filepath.Join(first, "pkg", "mod")
 }
 
-// newDepResolver reads the versions and replacements of root/go.mod.
-// siblings maps workspace module paths to directories relative to root.
-func newDepResolver(root string, f *Facts, siblings map[string]string) *depResolver {
+// newDepResolver takes the versions and replacements of the module's parsed
+// go.mod (mf). siblings maps workspace module paths to directories relative
+// to root.
+func newDepResolver(root string, f *Facts, mf *modfile.File, siblings map[string]string) *depResolver {
 	r := &depResolver{
 		modCache:   moduleCacheDir(),
 		selected:   map[string]module.Version{},
@@ -70,17 +71,15 @@ func newDepResolver(root string, f *Facts, siblings map[string]string) *depResol
 		scanner:    newFileScanner(f.BuildTags),
 	}
 	r.scanner.importsOnly = true
-	if mf := parseGoModFile(root); mf != nil {
-		for _, req := range mf.Require {
-			r.selected[req.Mod.Path] = req.Mod
+	for _, req := range mf.Require {
+		r.selected[req.Mod.Path] = req.Mod
+	}
+	for _, rep := range mf.Replace {
+		if modfile.IsDirectoryPath(rep.New.Path) {
+			continue // local replaces are in f.LocalReplaces
 		}
-		for _, rep := range mf.Replace {
-			if modfile.IsDirectoryPath(rep.New.Path) {
-				continue // local replaces are in f.LocalReplaces
-			}
-			if _, ok := r.selected[rep.Old.Path]; ok && (rep.Old.Version == "" || rep.Old.Version == r.selected[rep.Old.Path].Version) {
-				r.selected[rep.Old.Path] = rep.New
-			}
+		if _, ok := r.selected[rep.Old.Path]; ok && (rep.Old.Version == "" || rep.Old.Version == r.selected[rep.Old.Path].Version) {
+			r.selected[rep.Old.Path] = rep.New
 		}
 	}
 	for _, lr := range f.LocalReplaces {
@@ -111,21 +110,6 @@ func newDepResolver(root string, f *Facts, siblings map[string]string) *depResol
 		return r.modulePaths[i] < r.modulePaths[j]
 	})
 	return r
-}
-
-// parseGoModFile parses root/go.mod again for the versions the scan needs;
-// readGoMod has already reported any error, so one here yields nil.
-func parseGoModFile(root string) *modfile.File {
-	name := filepath.Join(root, "go.mod")
-	data, err := readRegular(name, kindGoMod)
-	if err != nil {
-		return nil
-	}
-	mf, err := modfile.Parse(name, data, nil)
-	if err != nil {
-		return nil
-	}
-	return mf
 }
 
 // moduleOf returns the module that provides importPath: the longest module

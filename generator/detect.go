@@ -65,10 +65,13 @@ func DetectWithTags(dir, tags string) (*Facts, error) {
 		return nil, inputErrorf("%s is a file; pass the directory that holds go.mod", dir)
 	}
 	f := &Facts{SchemaVersion: 1, Dir: abs, BuildTags: append([]string{}, buildTags...)}
-	if err := readGoMod(abs, f); err != nil {
+	mf, err := readGoMod(abs, f)
+	if err != nil {
 		return nil, err
 	}
-	decideVendor(abs, f)
+	if err := decideVendor(abs, f, mf); err != nil {
+		return nil, err
+	}
 	if _, err := os.Stat(filepath.Join(abs, "go.sum")); err == nil {
 		f.HasGoSum = true
 	}
@@ -84,7 +87,7 @@ func DetectWithTags(dir, tags string) (*Facts, error) {
 		return nil, err
 	}
 	f.NestedModules = nested
-	d := &detector{root: abs, facts: f, pkgs: pkgs, vendor: map[string]*sourcePackage{}, deps: newDepResolver(abs, f, siblings)}
+	d := &detector{root: abs, facts: f, pkgs: pkgs, vendor: map[string]*sourcePackage{}, deps: newDepResolver(abs, f, mf, siblings)}
 	d.traceValues()
 
 	embeds := map[string]bool{}

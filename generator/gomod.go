@@ -17,26 +17,28 @@ import (
 // line.
 const defaultGoVersion = "1.16"
 
-// readGoMod parses dir/go.mod into f.Module and f.LocalReplaces.
-func readGoMod(dir string, f *Facts) error {
+// readGoMod parses dir/go.mod into f.Module and f.LocalReplaces, and
+// returns the parsed file for the rest of detection (vendor consistency,
+// dependency versions), so go.mod is read and parsed once.
+func readGoMod(dir string, f *Facts) (*modfile.File, error) {
 	name := filepath.Join(dir, "go.mod")
 	data, err := readRegular(name, kindGoMod)
 	if errors.Is(err, fs.ErrNotExist) {
-		return inputErrorf("no go.mod in %s: dockhard needs a Go module; create one with `go mod init <module path>` in that directory, or pass the directory that holds go.mod", dir)
+		return nil, inputErrorf("no go.mod in %s: dockhard needs a Go module; create one with `go mod init <module path>` in that directory, or pass the directory that holds go.mod", dir)
 	}
 	if IsInputError(err) {
-		return err
+		return nil, err
 	}
 	if err != nil {
-		return inputErrorf("cannot read %s: %v", name, err)
+		return nil, inputErrorf("cannot read %s: %v", name, err)
 	}
 	mf, err := modfile.Parse(name, data, nil)
 	if err != nil {
 		// modfile's errors already say file:line.
-		return inputErrorf("go.mod does not parse: %v", err)
+		return nil, inputErrorf("go.mod does not parse: %v", err)
 	}
 	if mf.Module == nil || mf.Module.Mod.Path == "" {
-		return inputErrorf("%s has no module line: add `module <path>` at the top", name)
+		return nil, inputErrorf("%s has no module line: add `module <path>` at the top", name)
 	}
 	m := moduleVersions(mf, f)
 	m.Path = mf.Module.Mod.Path
@@ -57,7 +59,7 @@ func readGoMod(dir string, f *Facts) error {
 			var err error
 			rel, err = filepath.Rel(dir, target)
 			if err != nil {
-				return inputErrorf("go.mod:%d: replace %s => %s: %v", r.Syntax.Start.Line, r.Old.Path, target, err)
+				return nil, inputErrorf("go.mod:%d: replace %s => %s: %v", r.Syntax.Start.Line, r.Old.Path, target, err)
 			}
 			rel = filepath.ToSlash(rel)
 		}
@@ -69,7 +71,7 @@ func readGoMod(dir string, f *Facts) error {
 		})
 	}
 	sort.Slice(f.LocalReplaces, func(i, j int) bool { return f.LocalReplaces[i].Dir < f.LocalReplaces[j].Dir })
-	return nil
+	return mf, nil
 }
 
 // moduleVersions reads the go and toolchain lines; the higher one builds.

@@ -25,6 +25,7 @@ var (
 	kindCatalog    = fileKind{"image catalog", 8 << 20}
 	kindDockerfile = fileKind{"Dockerfile", 32 << 20}
 	kindGoSource   = fileKind{"Go source file", 32 << 20}
+	kindModulesTxt = fileKind{"vendor/modules.txt", 32 << 20}
 	// kindHeader is the first line of a file that may be a generated one.
 	kindHeader = fileKind{"header line", 64 << 10}
 	// kindGenerated is a file dockhard may replace (Dockerfile or

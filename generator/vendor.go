@@ -15,9 +15,13 @@ import (
 // 1.14 or later and vendor/modules.txt consistent with go.mod. A vendor/
 // directory the go command would reject ("inconsistent vendoring") is
 // reported in f.VendorProblems and the build uses module mode (-mod=mod)
-// with a download step.
-func decideVendor(root string, f *Facts) {
-	data, err := os.ReadFile(filepath.Join(root, "vendor", "modules.txt"))
+// with a download step. mf is the module's parsed go.mod. A modules.txt
+// that is special or oversized is an InputError, like any file of the tree.
+func decideVendor(root string, f *Facts, mf *modfile.File) error {
+	data, err := readRegular(filepath.Join(root, "vendor", "modules.txt"), kindModulesTxt)
+	if IsInputError(err) {
+		return err
+	}
 	f.VendorDir = err == nil
 	f.VendorProblems = []string{}
 	if mode := goflagsMod(os.Getenv("GOFLAGS")); mode != "" {
@@ -25,10 +29,10 @@ func decideVendor(root string, f *Facts) {
 		if !f.Vendored && f.VendorDir {
 			f.VendorProblems = append(f.VendorProblems, "GOFLAGS sets -mod="+mode)
 		}
-		return
+		return nil
 	}
 	if !f.VendorDir {
-		return
+		return nil
 	}
 	goVersion := f.Module.GoVersion
 	if goVersion == "" {
@@ -36,14 +40,11 @@ func decideVendor(root string, f *Facts) {
 	}
 	if version.Compare("go"+goVersion, "go1.14") < 0 {
 		f.VendorProblems = append(f.VendorProblems, "go.mod says go "+goVersion+": before 1.14 the go command ignores vendor/")
-		return
-	}
-	mf := parseGoModFile(root)
-	if mf == nil {
-		return
+		return nil
 	}
 	f.VendorProblems = append(f.VendorProblems, vendorInconsistencies(mf, string(data))...)
 	f.Vendored = len(f.VendorProblems) == 0
+	return nil
 }
 
 // goflagsMod returns the value of a -mod flag in GOFLAGS, or "".

@@ -369,6 +369,8 @@ func TestBadInput(t *testing.T) {
 			"$DIR/go.work is a named pipe (FIFO), not a regular file; dockhard reads only regular files"},
 		{"vendored file links to /dev/zero", "vendored", linkTo("vendor/github.com/acme/store/zero.go", "/dev/zero"), []string{"generate", "$DIR"}, 2,
 			"$DIR/vendor/github.com/acme/store/zero.go is a device, not a regular file; dockhard reads only regular files"},
+		{"vendor/modules.txt links to /dev/zero", "vendored", linkTo("vendor/modules.txt", "/dev/zero"), []string{"generate", "$DIR"}, 2,
+			"$DIR/vendor/modules.txt is a device, not a regular file; dockhard reads only regular files"},
 		{"uid in octal", "rootmain", nil, []string{"generate", "$DIR", "--uid", "010"}, 2,
 			"invalid argument \"010\" for \"--uid\" flag: write a decimal number (digits only, no leading zeros) (see 'dockhard generate --help')"},
 		{"uid in hex", "rootmain", nil, []string{"generate", "$DIR", "--uid", "0x10"}, 2,
