@@ -190,6 +190,11 @@ func (r *depResolver) missingModules() []string {
 // a link to /dev/zero or a FIFO is never read, and the caller decides
 // whether that is the user's problem (vendor/) or not (the module cache).
 func scanPackageDir(s *fileScanner, absDir, label string) (*sourcePackage, error) {
+	// Stat first: opening a FIFO named like a package directory would
+	// wait for a writer forever.
+	if st, err := os.Stat(absDir); err != nil || !st.IsDir() {
+		return nil, nil
+	}
 	dir, err := os.Open(absDir)
 	if err != nil {
 		return nil, nil
