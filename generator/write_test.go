@@ -138,15 +138,7 @@ func TestInspectRefusesSymlinkAndDirectory(t *testing.T) {
 // second rename fails (an immutable .dockerignore), the Dockerfile is put
 // back as it was and nothing is reported written.
 func TestWritePairRollsBackWhenTheSecondRenameFails(t *testing.T) {
-	dir := t.TempDir()
-	df, di := filepath.Join(dir, "Dockerfile"), filepath.Join(dir, ".dockerignore")
-	old := HeaderPrefix + "generate. DO NOT EDIT.\nold\n"
-	writeFile(t, df, old)
-	writeFile(t, di, old)
-	states, err := Inspect([]File{{Path: df, Content: []byte("new\n")}, {Path: di, Content: []byte("new\n")}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir, df, di, old, states := generatedPair(t)
 	oldRename := rename
 	rename = func(from, to string) error {
 		if to == di {
@@ -173,15 +165,7 @@ func TestWritePairRollsBackWhenTheSecondRenameFails(t *testing.T) {
 // A target that cannot be replaced (hard-linking it fails as renaming over
 // it would) stops the set before anything is replaced.
 func TestWritePairRefusedBeforeAnyRename(t *testing.T) {
-	dir := t.TempDir()
-	df, di := filepath.Join(dir, "Dockerfile"), filepath.Join(dir, ".dockerignore")
-	old := HeaderPrefix + "generate. DO NOT EDIT.\nold\n"
-	writeFile(t, df, old)
-	writeFile(t, di, old)
-	states, err := Inspect([]File{{Path: df, Content: []byte("new\n")}, {Path: di, Content: []byte("new\n")}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir, df, di, old, states := generatedPair(t)
 	oldLink := link
 	link = func(from, to string) error {
 		if from == di {
@@ -199,4 +183,20 @@ func TestWritePairRefusedBeforeAnyRename(t *testing.T) {
 	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
 		t.Errorf("temporary or backup files were left behind: %v", entries)
 	}
+}
+
+// generatedPair writes an old generated Dockerfile and .dockerignore into a
+// new directory and inspects them for replacement with "new\n".
+func generatedPair(t *testing.T) (dir, df, di, old string, states []FileState) {
+	t.Helper()
+	dir = t.TempDir()
+	df, di = filepath.Join(dir, "Dockerfile"), filepath.Join(dir, ".dockerignore")
+	old = HeaderPrefix + "generate. DO NOT EDIT.\nold\n"
+	writeFile(t, df, old)
+	writeFile(t, di, old)
+	states, err := Inspect([]File{{Path: df, Content: []byte("new\n")}, {Path: di, Content: []byte("new\n")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir, df, di, old, states
 }
