@@ -4,6 +4,7 @@ import (
 	"bytes"
 	_ "crypto/sha256" // registers sha256 for digest validation
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -11,6 +12,8 @@ import (
 
 	"github.com/distribution/reference"
 
+	"github.com/dockhard/dockhard/generator/inputerr"
+	"github.com/dockhard/dockhard/generator/safefile"
 	"github.com/dockhard/dockhard/templates"
 )
 
@@ -101,12 +104,12 @@ func DefaultCatalog() (*Catalog, error) {
 // The built-in end-of-life dates always apply as well: a team catalog made
 // before a base reached its end of life must not hide that it did.
 func LoadCatalog(name string) (*Catalog, error) {
-	data, err := readRegular(name, kindCatalog)
-	if IsInputError(err) {
+	data, err := safefile.Read(name, safefile.Catalog)
+	if inputerr.Is(err) {
 		return nil, err
 	}
 	if err != nil {
-		return nil, inputErrorf("--catalog: %v", err)
+		return nil, inputerr.Errorf("--catalog: %v", err)
 	}
 	c, err := ParseCatalog(name, data)
 	if err != nil {
@@ -130,7 +133,7 @@ func ParseCatalog(name string, data []byte) (*Catalog, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&c); err != nil {
-		return nil, inputErrorf("catalog %s: %v", name, err)
+		return nil, inputerr.Errorf("catalog %s: %v", name, err)
 	}
 	if c.Images == nil {
 		c.Images = map[string]CatalogImage{}
@@ -140,25 +143,25 @@ func ParseCatalog(name string, data []byte) (*Catalog, error) {
 	for _, k := range catalogKeys {
 		img, ok := c.Images[k]
 		if !ok {
-			return nil, inputErrorf("catalog %s: no entry %q", name, k)
+			return nil, inputerr.Errorf("catalog %s: no entry %q", name, k)
 		}
 		if err := img.validate(); err != nil {
-			return nil, inputErrorf("catalog %s: %s: %v", name, k, err)
+			return nil, inputerr.Errorf("catalog %s: %s: %v", name, k, err)
 		}
 	}
 	for _, k := range optionalKeys {
 		if img, ok := c.Images[k]; ok {
 			if err := img.validate(); err != nil {
-				return nil, inputErrorf("catalog %s: %s: %v", name, k, err)
+				return nil, inputerr.Errorf("catalog %s: %s: %v", name, k, err)
 			}
 		}
 	}
 	for _, e := range c.EndOfLife {
 		if e.Image == "" || !datePattern.MatchString(e.EOL) || e.Instead == "" {
-			return nil, inputErrorf("catalog %s: endOfLife: %s %s: every entry needs an image, an eol date (YYYY-MM-DD) and what to use instead", name, quoteValue(e.Image), quoteValue(e.Tag))
+			return nil, inputerr.Errorf("catalog %s: endOfLife: %s %s: every entry needs an image, an eol date (YYYY-MM-DD) and what to use instead", name, inputerr.Quote(e.Image), inputerr.Quote(e.Tag))
 		}
 		if _, err := time.Parse(time.DateOnly, e.EOL); err != nil {
-			return nil, inputErrorf("catalog %s: endOfLife: %s: %v", name, e.Image, err)
+			return nil, inputerr.Errorf("catalog %s: endOfLife: %s: %v", name, e.Image, err)
 		}
 	}
 	return &c, nil
@@ -169,21 +172,21 @@ func (i CatalogImage) validate() error {
 		return nil
 	}
 	if !datePattern.MatchString(i.Checked) {
-		return errorf("checked %q is not a YYYY-MM-DD date", i.Checked)
+		return fmt.Errorf("checked %q is not a YYYY-MM-DD date", i.Checked)
 	}
 	if i.Digest != "" && !digestPattern.MatchString(i.Digest) {
-		return errorf("digest %q is not sha256:<64 hex digits>", i.Digest)
+		return fmt.Errorf("digest %q is not sha256:<64 hex digits>", i.Digest)
 	}
 	for tag, d := range i.Digests {
 		if !digestPattern.MatchString(d) || !tagPattern.MatchString(tag) {
-			return errorf("digests: %q: %q is not a tag and a sha256 digest", tag, d)
+			return fmt.Errorf("digests: %q: %q is not a tag and a sha256 digest", tag, d)
 		}
 	}
 	if i.Tag == "" {
-		return errorf("no tag: every image is pinned to an explicit tag")
+		return fmt.Errorf("no tag: every image is pinned to an explicit tag")
 	}
 	if unversionedTags[i.Tag] && i.Digest == "" {
-		return errorf("tag %q names no version; pin it with a digest", i.Tag)
+		return fmt.Errorf("tag %q names no version; pin it with a digest", i.Tag)
 	}
 	// Check the reference with {go} filled by a sample version.
 	if strings.Contains(i.Tag, "{go}") {
@@ -218,19 +221,19 @@ func (i CatalogImage) Ref(goVersion, pin string) (string, error) {
 	switch {
 	case unversionedTags[tag] || pin == PinDigest || i.PinByDigest && digest != "" && pin != PinTag:
 		if digest == "" && strings.Contains(i.Tag, "{go}") {
-			return "", errorf("%s has no digest in the catalog; add %q to the entry's digests and run `dockhard pin`", ref, tag)
+			return "", fmt.Errorf("%s has no digest in the catalog; add %q to the entry's digests and run `dockhard pin`", ref, tag)
 		}
 		if digest == "" {
-			return "", errorf("%s has no digest in the catalog; resolve it with `dockhard pin`", ref)
+			return "", fmt.Errorf("%s has no digest in the catalog; resolve it with `dockhard pin`", ref)
 		}
 		ref += "@" + digest
 	}
 	parsed, err := reference.ParseNormalizedNamed(ref)
 	if err != nil {
-		return "", errorf("image reference %q: %v", ref, err)
+		return "", fmt.Errorf("image reference %q: %v", ref, err)
 	}
 	if _, ok := parsed.(reference.Tagged); !ok {
-		return "", errorf("image reference %q has no tag", ref)
+		return "", fmt.Errorf("image reference %q has no tag", ref)
 	}
 	return ref, nil
 }

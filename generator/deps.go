@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/dockhard/dockhard/generator/inputerr"
+	"github.com/dockhard/dockhard/generator/safefile"
 	"golang.org/x/mod/modfile"
 	"golang.org/x/mod/module"
 )
@@ -214,17 +216,17 @@ func scanPackageDir(s *fileScanner, absDir, label string) (*sourcePackage, error
 		}
 		var data []byte
 		if e.Type().IsRegular() {
-			data, err = readAt(dir, absDir, name, s.buf)
+			data, err = safefile.ReadAt(dir, absDir, name, s.buf)
 			if err == nil {
 				s.buf = data[:cap(data)]
 			}
 		} else {
 			// A link is followed as the go command would; what it
 			// leads to must still be a regular file of a sane size.
-			data, err = readRegular(filepath.Join(absDir, name), kindGoSource)
+			data, err = safefile.Read(filepath.Join(absDir, name), safefile.GoSource)
 		}
 		if err != nil {
-			if IsInputError(err) && refused == nil {
+			if inputerr.Is(err) && refused == nil {
 				refused = err
 			}
 			continue

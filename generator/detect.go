@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/dockhard/dockhard/generator/inputerr"
 )
 
 //go:embed cgo_modules.txt
@@ -55,14 +57,14 @@ func DetectWithTags(dir, tags string) (*Facts, error) {
 	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
-		return nil, inputErrorf("bad directory %q: %v", dir, err)
+		return nil, inputerr.Errorf("bad directory %q: %v", dir, err)
 	}
 	st, err := os.Stat(abs)
 	if err != nil {
-		return nil, inputErrorf("cannot use %s as the module directory: %v", dir, err)
+		return nil, inputerr.Errorf("cannot use %s as the module directory: %v", dir, err)
 	}
 	if !st.IsDir() {
-		return nil, inputErrorf("%s is a file; pass the directory that holds go.mod", dir)
+		return nil, inputerr.Errorf("%s is a file; pass the directory that holds go.mod", dir)
 	}
 	f := &Facts{SchemaVersion: 1, Dir: abs, BuildTags: append([]string{}, buildTags...)}
 	mf, err := readGoMod(abs, f)

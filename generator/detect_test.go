@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/dockhard/dockhard/generator/inputerr"
 )
 
 func fixture(name string) string { return filepath.Join("..", "testdata", "modules", name) }
@@ -324,7 +326,7 @@ func TestDetectErrors(t *testing.T) {
 				writeFile(t, filepath.Join(dir, "go.mod"), tt.gomod)
 			}
 			_, err := Detect(dir)
-			if err == nil || !strings.Contains(err.Error(), tt.want) || !IsInputError(err) {
+			if err == nil || !strings.Contains(err.Error(), tt.want) || !inputerr.Is(err) {
 				t.Fatalf("err = %v, want an input error containing %q", err, tt.want)
 			}
 		})
@@ -598,7 +600,7 @@ func TestParseTags(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{",", "a,", "a b", "!foo", "a\nRUN id", "a-b", "a;b", "$(id)"} {
-		if _, err := ParseTags(bad); err == nil || !IsInputError(err) {
+		if _, err := ParseTags(bad); err == nil || !inputerr.Is(err) {
 			t.Errorf("ParseTags(%q) = %v, want an input error", bad, err)
 		}
 	}

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/dockhard/dockhard/generator/inputerr"
 )
 
 func day(s string) time.Time {
@@ -68,7 +70,7 @@ func TestGenerateRefusesEndOfLife(t *testing.T) {
 	facts.Module.BuildGo = "1.25.3"
 	o := &Options{Builder: "golang", UID: DefaultUID, Port: "none", Today: day("2026-08-19")}
 	_, err := GenerateFrom(facts, o)
-	if err == nil || !IsInputError(err) {
+	if err == nil || !inputerr.Is(err) {
 		t.Fatalf("Go 1.25 after 2026-08-18: want an input error, got %v", err)
 	}
 	for _, want := range []string{"golang:1.25.3-trixie is past its end of life (2026-08-18)", "go mod edit -go=1.27.0", "--builder chainguard", "--allow-eol"} {
@@ -115,7 +117,7 @@ func TestEndOfLifeInOwnCatalog(t *testing.T) {
 	}
 	facts := detectFixture(t, "rootmain")
 	_, err = NewPlan(facts, &Options{UID: DefaultUID, Today: day("2026-12-01")}, cat)
-	if err == nil || !IsInputError(err) || !strings.Contains(err.Error(), "gcr.io/distroless/static-debian12:nonroot@sha256:"+strings.Repeat("d", 64)+" is past its end of life (2026-06-10)") ||
+	if err == nil || !inputerr.Is(err) || !strings.Contains(err.Error(), "gcr.io/distroless/static-debian12:nonroot@sha256:"+strings.Repeat("d", 64)+" is past its end of life (2026-06-10)") ||
 		!strings.Contains(err.Error(), "instead use gcr.io/distroless/static-debian13:nonroot;") {
 		t.Fatalf("want the Debian 12 runtime refused, got %v", err)
 	}
@@ -133,7 +135,7 @@ func TestEndOfLifeValidated(t *testing.T) {
 	} {
 		data, _ := MarshalCatalog(builtInCatalog())
 		bad := strings.Replace(string(data), `"endOfLife": [`, `"endOfLife": [`+entry+`,`, 1)
-		if _, err := ParseCatalog("c.json", []byte(bad)); err == nil || !IsInputError(err) || !strings.Contains(err.Error(), "endOfLife") {
+		if _, err := ParseCatalog("c.json", []byte(bad)); err == nil || !inputerr.Is(err) || !strings.Contains(err.Error(), "endOfLife") {
 			t.Errorf("%s: want an input error about endOfLife, got %v", entry, err)
 		}
 	}

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/dockhard/dockhard/generator/inputerr"
 )
 
 // FuzzDetectGoMod feeds arbitrary go.mod bytes to detection and then to
@@ -34,7 +36,7 @@ func FuzzDetectGoMod(f *testing.F) {
 		writeFile(t, filepath.Join(dir, "main.go"), "package main\n\nfunc main() {}\n")
 		facts, err := Detect(dir)
 		if err != nil {
-			if !IsInputError(err) {
+			if !inputerr.Is(err) {
 				t.Fatalf("detection failed with a non-input error: %v", err)
 			}
 			return
@@ -44,7 +46,7 @@ func FuzzDetectGoMod(f *testing.F) {
 		}
 		res, err := GenerateFrom(facts, &Options{UID: DefaultUID})
 		if err != nil {
-			if !IsInputError(err) {
+			if !inputerr.Is(err) {
 				t.Fatalf("generation failed with a non-input error: %v", err)
 			}
 			return
@@ -93,7 +95,7 @@ func FuzzRenderOptions(f *testing.F) {
 			Healthcheck: health, HealthcheckPath: healthPath, HealthcheckCmd: healthCmd, Data: dataOpt, Tags: tags}
 		res, err := GenerateFrom(facts, o)
 		if err != nil {
-			if !IsInputError(err) {
+			if !inputerr.Is(err) {
 				t.Fatalf("a value reached the Dockerfile and changed it: %v", err)
 			}
 			return

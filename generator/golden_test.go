@@ -9,6 +9,7 @@ import (
 	"time"
 
 	udiff "github.com/aymanbagabas/go-udiff"
+	"github.com/dockhard/dockhard/generator/inputerr"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -105,7 +106,7 @@ func TestMatrix(t *testing.T) {
 				}
 				return
 			}
-			if err == nil || !IsInputError(err) {
+			if err == nil || !inputerr.Is(err) {
 				t.Fatalf("an impossible pair must be refused with an input error, got %v", err)
 			}
 			if !strings.Contains(err.Error(), "use --runtime") && !strings.Contains(err.Error(), "--builder golang") {

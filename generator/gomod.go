@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/dockhard/dockhard/generator/inputerr"
+	"github.com/dockhard/dockhard/generator/safefile"
 	"golang.org/x/mod/modfile"
 )
 
@@ -22,23 +24,23 @@ const defaultGoVersion = "1.16"
 // dependency versions), so go.mod is read and parsed once.
 func readGoMod(dir string, f *Facts) (*modfile.File, error) {
 	name := filepath.Join(dir, "go.mod")
-	data, err := readRegular(name, kindGoMod)
+	data, err := safefile.Read(name, safefile.GoMod)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, inputErrorf("no go.mod in %s: dockhard needs a Go module; create one with `go mod init <module path>` in that directory, or pass the directory that holds go.mod", dir)
+		return nil, inputerr.Errorf("no go.mod in %s: dockhard needs a Go module; create one with `go mod init <module path>` in that directory, or pass the directory that holds go.mod", dir)
 	}
-	if IsInputError(err) {
+	if inputerr.Is(err) {
 		return nil, err
 	}
 	if err != nil {
-		return nil, inputErrorf("cannot read %s: %v", name, err)
+		return nil, inputerr.Errorf("cannot read %s: %v", name, err)
 	}
 	mf, err := modfile.Parse(name, data, nil)
 	if err != nil {
 		// modfile's errors already say file:line.
-		return nil, inputErrorf("go.mod does not parse: %v", err)
+		return nil, inputerr.Errorf("go.mod does not parse: %v", err)
 	}
 	if mf.Module == nil || mf.Module.Mod.Path == "" {
-		return nil, inputErrorf("%s has no module line: add `module <path>` at the top", name)
+		return nil, inputerr.Errorf("%s has no module line: add `module <path>` at the top", name)
 	}
 	m := moduleVersions(mf, f)
 	m.Path = mf.Module.Mod.Path
@@ -59,7 +61,7 @@ func readGoMod(dir string, f *Facts) (*modfile.File, error) {
 			var err error
 			rel, err = filepath.Rel(dir, target)
 			if err != nil {
-				return nil, inputErrorf("go.mod:%d: replace %s => %s: %v", r.Syntax.Start.Line, r.Old.Path, target, err)
+				return nil, inputerr.Errorf("go.mod:%d: replace %s => %s: %v", r.Syntax.Start.Line, r.Old.Path, target, err)
 			}
 			rel = filepath.ToSlash(rel)
 		}
@@ -102,19 +104,19 @@ func moduleVersions(mf *modfile.File, f *Facts) Module {
 // file is an error that matches fs.ErrNotExist; a special, oversized or
 // unparsable one is an InputError.
 func ReadGoVersion(name string) (string, error) {
-	data, err := readRegular(name, kindGoMod)
+	data, err := safefile.Read(name, safefile.GoMod)
 	if errors.Is(err, fs.ErrNotExist) {
 		return "", &missingGoModError{name: name, err: err}
 	}
 	if err != nil {
-		if IsInputError(err) {
+		if inputerr.Is(err) {
 			return "", err
 		}
-		return "", inputErrorf("cannot read %s: %v", name, err)
+		return "", inputerr.Errorf("cannot read %s: %v", name, err)
 	}
 	mf, err := modfile.Parse(name, data, nil)
 	if err != nil {
-		return "", inputErrorf("go.mod does not parse: %v", err)
+		return "", inputerr.Errorf("go.mod does not parse: %v", err)
 	}
 	var f Facts
 	m := moduleVersions(mf, &f)
@@ -130,7 +132,7 @@ type missingGoModError struct {
 
 func (e *missingGoModError) Error() string { return "--gomod " + e.name + ": no such file" }
 func (e *missingGoModError) Unwrap() []error {
-	return []error{e.err, &InputError{Msg: e.Error()}}
+	return []error{e.err, &inputerr.Error{Msg: e.Error()}}
 }
 
 // findGoWork looks for the go.work that governs dir the way the go command
@@ -160,21 +162,21 @@ func findGoWork(dir string) string {
 // readGoWork fills f.Workspace from the go.work file at workPath. Which
 // sibling modules are needed is decided later, once imports are known.
 func readGoWork(dir, workPath string, f *Facts) (map[string]string, error) {
-	data, err := readRegular(workPath, kindGoWork)
-	if IsInputError(err) {
+	data, err := safefile.Read(workPath, safefile.GoWork)
+	if inputerr.Is(err) {
 		return nil, err
 	}
 	if err != nil {
-		return nil, inputErrorf("cannot read %s: %v", workPath, err)
+		return nil, inputerr.Errorf("cannot read %s: %v", workPath, err)
 	}
 	wf, err := modfile.ParseWork(workPath, data, nil)
 	if err != nil {
-		return nil, inputErrorf("go.work does not parse: %v", err)
+		return nil, inputerr.Errorf("go.work does not parse: %v", err)
 	}
 	workDir := filepath.Dir(workPath)
 	rel, err := filepath.Rel(dir, workPath)
 	if err != nil {
-		return nil, inputErrorf("go.work at %s: %v", workPath, err)
+		return nil, inputerr.Errorf("go.work at %s: %v", workPath, err)
 	}
 	ws := &Workspace{File: filepath.ToSlash(rel)}
 	// siblings maps a sibling module path to its directory relative to dir.
@@ -204,7 +206,7 @@ func readGoWork(dir, workPath string, f *Facts) (map[string]string, error) {
 
 // modulePathOf returns the module path declared in dir/go.mod, or "".
 func modulePathOf(dir string) string {
-	data, err := readRegular(filepath.Join(dir, "go.mod"), kindGoMod)
+	data, err := safefile.Read(filepath.Join(dir, "go.mod"), safefile.GoMod)
 	if err != nil {
 		return ""
 	}

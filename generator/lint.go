@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/distribution/reference"
+	"github.com/dockhard/dockhard/generator/inputerr"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
@@ -39,7 +40,7 @@ func ParseSeverity(s string) (Severity, error) {
 			return Severity(i), nil
 		}
 	}
-	return 0, inputErrorf("--fail-on %s: use info, warning or error", quoteValue(s))
+	return 0, inputerr.Errorf("--fail-on %s: use info, warning or error", inputerr.Quote(s))
 }
 
 // Rule is one departure from the hardening bar that lint reports.
@@ -105,11 +106,11 @@ var (
 func Lint(name string, data []byte, opts LintOptions) ([]Finding, error) {
 	res, err := parser.Parse(bytes.NewReader(data))
 	if err != nil {
-		return nil, inputErrorf("%s: %v", name, err)
+		return nil, inputerr.Errorf("%s: %v", name, err)
 	}
 	stages, metaArgs, err := instructions.Parse(res.AST, nil)
 	if err != nil {
-		return nil, inputErrorf("%s: %v", name, err)
+		return nil, inputerr.Errorf("%s: %v", name, err)
 	}
 	ctx := opts.Context
 	if ctx == nil {

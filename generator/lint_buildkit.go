@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/dockhard/dockhard/generator/inputerr"
 	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/client/llb/sourceresolver"
 	"github.com/moby/buildkit/frontend/dockerfile/dockerfile2llb"
@@ -50,7 +51,7 @@ func BuildKitLintWith(name string, dockerfile []byte, opts LintOptions) ([]Findi
 	}
 	res, err := parser.Parse(bytes.NewReader(dockerfile))
 	if err != nil {
-		return nil, inputErrorf("%s: %v", name, err)
+		return nil, inputerr.Errorf("%s: %v", name, err)
 	}
 	var parseOnly []Finding
 	lint := bklinter.New(&bklinter.Config{Warn: func(rule, _, _, msg string, loc []parser.Range) {
@@ -58,7 +59,7 @@ func BuildKitLintWith(name string, dockerfile []byte, opts LintOptions) ([]Findi
 	}})
 	stages, metaArgs, err := instructions.Parse(res.AST, lint)
 	if err != nil {
-		return nil, inputErrorf("%s: %v", name, err)
+		return nil, inputerr.Errorf("%s: %v", name, err)
 	}
 	longest := 0
 	for _, st := range stages {
@@ -106,7 +107,7 @@ func BuildKitLintWith(name string, dockerfile []byte, opts LintOptions) ([]Findi
 		out = append(out, Finding{Rule: "BK:" + w.RuleName, Severity: SeverityWarning, File: name, Line: line, Message: w.Detail})
 	}
 	if lr.Error != nil {
-		return nil, inputErrorf("%s: %s", name, lr.Error.Message)
+		return nil, inputerr.Errorf("%s: %s", name, lr.Error.Message)
 	}
 	return out, nil
 }

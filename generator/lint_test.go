@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/dockhard/dockhard/generator/inputerr"
 )
 
 func lintFixture(t *testing.T, name string) []Finding {
@@ -132,7 +134,7 @@ func TestLintSuppression(t *testing.T) {
 }
 
 func TestLintParseError(t *testing.T) {
-	if _, err := Lint("x", []byte("FROM alpine:3.24.1\nCOPY --bogus=1 a b\n"), LintOptions{}); err == nil || !IsInputError(err) {
+	if _, err := Lint("x", []byte("FROM alpine:3.24.1\nCOPY --bogus=1 a b\n"), LintOptions{}); err == nil || !inputerr.Is(err) {
 		t.Fatalf("want an input error, got %v", err)
 	}
 }

@@ -2,7 +2,6 @@ package generator
 
 import (
 	"encoding/json"
-	"fmt"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -11,6 +10,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/dockhard/dockhard/generator/inputerr"
 )
 
 // Builders and runtimes dockhard knows, in the order help text lists them.
@@ -117,24 +118,24 @@ var safePath = regexp.MustCompile(`^[A-Za-z0-9._/@+-]+$`)
 // recorded headers all pass through it before anything is rendered.
 func (o *Options) Validate() error {
 	if o.Builder != "" && !slices.Contains(Builders, o.Builder) {
-		return inputErrorf("--builder %s: unknown builder; use one of %s", quoteValue(o.Builder), strings.Join(Builders, ", "))
+		return inputerr.Errorf("--builder %s: unknown builder; use one of %s", inputerr.Quote(o.Builder), strings.Join(Builders, ", "))
 	}
 	if o.Runtime != "" && !slices.Contains(Runtimes, o.Runtime) {
-		return inputErrorf("--runtime %s: unknown runtime; use one of %s", quoteValue(o.Runtime), strings.Join(Runtimes, ", "))
+		return inputerr.Errorf("--runtime %s: unknown runtime; use one of %s", inputerr.Quote(o.Runtime), strings.Join(Runtimes, ", "))
 	}
 	if _, _, err := o.port(); err != nil {
 		return err
 	}
 	if o.UID < 1 || o.UID > maxUID {
 		if o.UID == 0 {
-			return inputErrorf("--uid 0 is root: the image must run as a non-root user; use a number from 1 to %d (default %d)", maxUID, DefaultUID)
+			return inputerr.Errorf("--uid 0 is root: the image must run as a non-root user; use a number from 1 to %d (default %d)", maxUID, DefaultUID)
 		}
-		return inputErrorf("--uid %d: use a number from 1 to %d (default %d)", o.UID, maxUID, DefaultUID)
+		return inputerr.Errorf("--uid %d: use a number from 1 to %d (default %d)", o.UID, maxUID, DefaultUID)
 	}
 	switch o.Cgo {
 	case "", "auto", "on", "off":
 	default:
-		return inputErrorf("--cgo %s: use auto, on or off", quoteValue(o.Cgo))
+		return inputerr.Errorf("--cgo %s: use auto, on or off", inputerr.Quote(o.Cgo))
 	}
 	if o.Main != "" {
 		if _, err := cleanRelative("--main", o.Main, false); err != nil {
@@ -150,7 +151,7 @@ func (o *Options) Validate() error {
 		// elements are allowed.
 		for _, el := range strings.Split(c, "/") {
 			if el != "." && el != ".." {
-				return inputErrorf("--context %s: the build context must be the module directory or one of its parents (like ..), because the module is copied from it", quoteValue(o.Context))
+				return inputerr.Errorf("--context %s: the build context must be the module directory or one of its parents (like ..), because the module is copied from it", inputerr.Quote(o.Context))
 			}
 		}
 	}
@@ -159,7 +160,7 @@ func (o *Options) Validate() error {
 			return err
 		}
 		if strings.HasSuffix(o.Output, "/") {
-			return inputErrorf("--output %s is a directory; name the Dockerfile to write (like %sDockerfile)", quoteValue(o.Output), o.Output)
+			return inputerr.Errorf("--output %s is a directory; name the Dockerfile to write (like %sDockerfile)", inputerr.Quote(o.Output), o.Output)
 		}
 	}
 	if o.Catalog != "" {
@@ -176,7 +177,7 @@ func (o *Options) Validate() error {
 	switch o.Pin {
 	case PinAuto, "auto", PinTag, PinDigest:
 	default:
-		return inputErrorf("--pin %s: use digest or tag", quoteValue(o.Pin))
+		return inputerr.Errorf("--pin %s: use digest or tag", inputerr.Quote(o.Pin))
 	}
 	return o.validateHealthcheck()
 }
@@ -193,7 +194,7 @@ func ParseTags(tags string) ([]string, error) {
 	var out []string
 	for _, t := range strings.Split(tags, ",") {
 		if !buildTag.MatchString(t) {
-			return nil, inputErrorf("--tags %s: build tags are comma-separated names of letters, digits, _ and . (like --tags netgo,prod)", quoteValue(tags))
+			return nil, inputerr.Errorf("--tags %s: build tags are comma-separated names of letters, digits, _ and . (like --tags netgo,prod)", inputerr.Quote(tags))
 		}
 		if !slices.Contains(out, t) {
 			out = append(out, t)
@@ -212,7 +213,7 @@ func validateData(data []string) error {
 	for _, d := range data {
 		if d == DataNone {
 			if len(data) > 1 {
-				return inputErrorf("--data none copies no data files: do not combine it with paths")
+				return inputerr.Errorf("--data none copies no data files: do not combine it with paths")
 			}
 			continue
 		}
@@ -221,7 +222,7 @@ func validateData(data []string) error {
 			return err
 		}
 		if c == "." {
-			return inputErrorf("--data %s is the whole module; name the files or directories the program reads", quoteValue(d))
+			return inputerr.Errorf("--data %s is the whole module; name the files or directories the program reads", inputerr.Quote(d))
 		}
 	}
 	return nil
@@ -229,17 +230,17 @@ func validateData(data []string) error {
 
 func (o *Options) validateHealthcheck() error {
 	if o.Healthcheck != "" && !slices.Contains(HealthcheckModes, o.Healthcheck) {
-		return inputErrorf("--healthcheck %s: use one of %s", quoteValue(o.Healthcheck), strings.Join(HealthcheckModes, ", "))
+		return inputerr.Errorf("--healthcheck %s: use one of %s", inputerr.Quote(o.Healthcheck), strings.Join(HealthcheckModes, ", "))
 	}
 	if o.HealthcheckPath != "" && !healthPath.MatchString(o.HealthcheckPath) {
-		return inputErrorf("--healthcheck-path %s: a path starting with / of letters, digits and . _ ~ / %% ? = & + -", quoteValue(o.HealthcheckPath))
+		return inputerr.Errorf("--healthcheck-path %s: a path starting with / of letters, digits and . _ ~ / %% ? = & + -", inputerr.Quote(o.HealthcheckPath))
 	}
 	if o.Healthcheck == "exec" && o.HealthcheckCmd == "" {
-		return inputErrorf(`--healthcheck exec needs --healthcheck-cmd, the program's own probe in exec form, like '["/usr/local/bin/app","health"]'`)
+		return inputerr.Errorf(`--healthcheck exec needs --healthcheck-cmd, the program's own probe in exec form, like '["/usr/local/bin/app","health"]'`)
 	}
 	if o.HealthcheckCmd != "" {
 		if o.Healthcheck != "exec" {
-			return inputErrorf("--healthcheck-cmd is only used with --healthcheck exec")
+			return inputerr.Errorf("--healthcheck-cmd is only used with --healthcheck exec")
 		}
 		if _, err := execForm(o.HealthcheckCmd); err != nil {
 			return err
@@ -259,11 +260,11 @@ func (o *Options) validateHealthcheck() error {
 		}
 		v, err := time.ParseDuration(d.value)
 		if err != nil || v < d.min || v > d.max {
-			return inputErrorf("%s %s: use a duration from %v to %v, like 30s or 1m", d.flag, quoteValue(d.value), d.min, d.max)
+			return inputerr.Errorf("%s %s: use a duration from %v to %v, like 30s or 1m", d.flag, inputerr.Quote(d.value), d.min, d.max)
 		}
 	}
 	if o.HealthcheckRetries < 0 || o.HealthcheckRetries > 100 {
-		return inputErrorf("--healthcheck-retries %d: use a number from 1 to 100 (default %d)", o.HealthcheckRetries, DefaultHealthcheckRetries)
+		return inputerr.Errorf("--healthcheck-retries %d: use a number from 1 to 100 (default %d)", o.HealthcheckRetries, DefaultHealthcheckRetries)
 	}
 	return nil
 }
@@ -273,13 +274,13 @@ func (o *Options) validateHealthcheck() error {
 func execForm(s string) (string, error) {
 	var argv []string
 	if err := json.Unmarshal([]byte(s), &argv); err != nil || len(argv) == 0 {
-		return "", inputErrorf(`--healthcheck-cmd %s: write the command as a JSON array, like '["/usr/local/bin/app","health"]'`, quoteValue(s))
+		return "", inputerr.Errorf(`--healthcheck-cmd %s: write the command as a JSON array, like '["/usr/local/bin/app","health"]'`, inputerr.Quote(s))
 	}
 	for _, a := range argv {
 		// No white space either: the command is recorded in the header,
 		// whose arguments are separated by spaces.
 		if a == "" || strings.IndexFunc(a, headerBreaking) >= 0 {
-			return "", inputErrorf("--healthcheck-cmd %s: every argument must be non-empty, without spaces or control characters", quoteValue(s))
+			return "", inputerr.Errorf("--healthcheck-cmd %s: every argument must be non-empty, without spaces or control characters", inputerr.Quote(s))
 		}
 	}
 	out, _ := json.Marshal(argv)
@@ -303,7 +304,7 @@ func (o *Options) port() (auto bool, number int, err error) {
 	}
 	n, err := strconv.Atoi(o.Port)
 	if !decimalPort.MatchString(o.Port) || err != nil || n < 1 || n > 65535 {
-		return false, 0, inputErrorf("--port %s: use a number from 1 to 65535, auto (detect) or none (no EXPOSE)", quoteValue(o.Port))
+		return false, 0, inputerr.Errorf("--port %s: use a number from 1 to 65535, auto (detect) or none (no EXPOSE)", inputerr.Quote(o.Port))
 	}
 	return false, n, nil
 }
@@ -312,17 +313,17 @@ func (o *Options) port() (auto bool, number int, err error) {
 // (unless allowUp) no way out of the module with "..".
 func cleanRelative(flag, p string, allowUp bool) (string, error) {
 	if !safePath.MatchString(p) {
-		return "", inputErrorf("%s %s: only letters, digits and . _ / @ + - are allowed in paths dockhard writes into a Dockerfile", flag, quoteValue(p))
+		return "", inputerr.Errorf("%s %s: only letters, digits and . _ / @ + - are allowed in paths dockhard writes into a Dockerfile", flag, inputerr.Quote(p))
 	}
 	if path.IsAbs(p) || filepath.IsAbs(p) {
-		return "", inputErrorf("%s %s: use a path relative to the module directory", flag, quoteValue(p))
+		return "", inputerr.Errorf("%s %s: use a path relative to the module directory", flag, inputerr.Quote(p))
 	}
 	if strings.HasPrefix(p, "-") {
-		return "", inputErrorf("%s %s: a path cannot start with '-'", flag, quoteValue(p))
+		return "", inputerr.Errorf("%s %s: a path cannot start with '-'", flag, inputerr.Quote(p))
 	}
 	c := path.Clean(p)
 	if !allowUp && (c == ".." || strings.HasPrefix(c, "../")) {
-		return "", inputErrorf("%s %s: the path leaves the module directory", flag, quoteValue(p))
+		return "", inputerr.Errorf("%s %s: the path leaves the module directory", flag, inputerr.Quote(p))
 	}
 	return c, nil
 }
@@ -378,12 +379,6 @@ func (o *Options) Args() []string {
 		args = append(args, "--healthcheck-retries", strconv.Itoa(o.HealthcheckRetries))
 	}
 	return args
-}
-
-// quoteValue shows a user's value in an error: quoted, with control
-// characters escaped, so a newline in a value cannot forge output lines.
-func quoteValue(s string) string {
-	return fmt.Sprintf("%q", s)
 }
 
 // joinModule resolves a path option against the module directory.

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dockhard/dockhard/generator/inputerr"
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
@@ -55,10 +56,10 @@ type PinChange struct {
 func ParseMirror(s string) (registry, mirror string, err error) {
 	registry, mirror, ok := strings.Cut(s, "=")
 	if !ok || registry == "" || mirror == "" || strings.ContainsAny(s, " \t\r\n\"'\\") {
-		return "", "", inputErrorf("--registry-mirror %s: write REGISTRY=MIRROR, like cgr.dev=mirror.example.internal/cgr", quoteValue(s))
+		return "", "", inputerr.Errorf("--registry-mirror %s: write REGISTRY=MIRROR, like cgr.dev=mirror.example.internal/cgr", inputerr.Quote(s))
 	}
 	if _, err := name.NewRegistry(strings.SplitN(mirror, "/", 2)[0]); err != nil {
-		return "", "", inputErrorf("--registry-mirror %s: %v", quoteValue(s), err)
+		return "", "", inputerr.Errorf("--registry-mirror %s: %v", inputerr.Quote(s), err)
 	}
 	return registry, strings.TrimSuffix(mirror, "/"), nil
 }
@@ -110,7 +111,7 @@ func Pin(cat *Catalog, o PinOptions) (*Catalog, []PinChange, error) {
 func (o PinOptions) resolve(ref string) (string, error) {
 	real, err := name.ParseReference(ref)
 	if err != nil {
-		return "", inputErrorf("image %s: %v", ref, err)
+		return "", inputerr.Errorf("image %s: %v", ref, err)
 	}
 	target, via := real, ""
 	registry := real.Context().RegistryStr()
@@ -123,7 +124,7 @@ func (o PinOptions) resolve(ref string) (string, error) {
 				opts = append(opts, name.Insecure)
 			}
 			if target, err = name.ParseReference(mirrored, opts...); err != nil {
-				return "", inputErrorf("image %s through mirror %s: %v", ref, m, err)
+				return "", inputerr.Errorf("image %s through mirror %s: %v", ref, m, err)
 			}
 			break
 		}

@@ -2,6 +2,7 @@ package generator
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dockhard/dockhard/generator/inputerr"
 	"github.com/dockhard/dockhard/templates"
 )
 
@@ -170,11 +172,11 @@ func NewPlan(f *Facts, o *Options, cat *Catalog) (*Plan, error) {
 	// Images.
 	buildGo := f.Module.BuildGo
 	if !goVersion.MatchString(buildGo) {
-		return nil, inputErrorf("go.mod asks for Go %s, which dockhard cannot turn into an image tag (expected 1.N or 1.N.P)", quoteValue(buildGo))
+		return nil, inputerr.Errorf("go.mod asks for Go %s, which dockhard cannot turn into an image tag (expected 1.N or 1.N.P)", inputerr.Quote(buildGo))
 	}
 	minor, _ := strconv.Atoi(goVersion.FindStringSubmatch(buildGo)[1])
 	if (p.Builder == "golang" || p.Builder == "dhi") && minor < 21 {
-		return nil, inputErrorf("go.mod asks for Go %s; the golang builder's tags name go.mod's exact release, which needs Go 1.21 or later: raise the go line (`go mod edit -go=1.27.0`) or use --builder chainguard", buildGo)
+		return nil, inputerr.Errorf("go.mod asks for Go %s; the golang builder's tags name go.mod's exact release, which needs Go 1.21 or later: raise the go line (`go mod edit -go=1.27.0`) or use --builder chainguard", buildGo)
 	}
 	if p.BuilderImage, err = catalogRef(cat, "builder/"+p.Builder, buildGo, o.Pin); err != nil {
 		return nil, err
@@ -204,14 +206,14 @@ func NewPlan(f *Facts, o *Options, cat *Catalog) (*Plan, error) {
 	p.ContextDir = filepath.Clean(filepath.Join(f.Dir, o.Context))
 	modRel, err := filepath.Rel(p.ContextDir, f.Dir)
 	if err != nil {
-		return nil, inputErrorf("--context: %v", err)
+		return nil, inputerr.Errorf("--context: %v", err)
 	}
 	modRel = filepath.ToSlash(modRel)
 	if strings.HasPrefix(modRel, "-") {
-		return nil, inputErrorf("the module directory %s (inside the context) starts with '-', which a Dockerfile reads as a flag; rename the directory", quoteValue(modRel))
+		return nil, inputerr.Errorf("the module directory %s (inside the context) starts with '-', which a Dockerfile reads as a flag; rename the directory", inputerr.Quote(modRel))
 	}
 	if !safePath.MatchString(modRel) {
-		return nil, inputErrorf("the module directory %s (inside the context) has characters dockhard will not write into a Dockerfile; only letters, digits and . _ / @ + - are allowed", quoteValue(modRel))
+		return nil, inputerr.Errorf("the module directory %s (inside the context) has characters dockhard will not write into a Dockerfile; only letters, digits and . _ / @ + - are allowed", inputerr.Quote(modRel))
 	}
 	p.WorkDir = path.Join("/src", modRel)
 	if err := planDependencies(p, f, modRel); err != nil {
@@ -225,11 +227,11 @@ func NewPlan(f *Facts, o *Options, cat *Catalog) (*Plan, error) {
 		p.Package = "."
 	}
 	if !safePath.MatchString(p.Package) {
-		return nil, inputErrorf("main package directory %s has characters dockhard will not write into a Dockerfile; only letters, digits and . _ / @ + - are allowed", quoteValue(main.Dir))
+		return nil, inputerr.Errorf("main package directory %s has characters dockhard will not write into a Dockerfile; only letters, digits and . _ / @ + - are allowed", inputerr.Quote(main.Dir))
 	}
 	p.Binary = binaryFor(f.Module.Path, main.Dir)
 	if !binaryName.MatchString(p.Binary) {
-		return nil, inputErrorf("cannot name the binary after %s: a binary name may hold only letters, digits and . _ - (rename the directory or the module)", quoteValue(p.Binary))
+		return nil, inputerr.Errorf("cannot name the binary after %s: a binary name may hold only letters, digits and . _ - (rename the directory or the module)", inputerr.Quote(p.Binary))
 	}
 	entry, _ := json.Marshal([]string{"/usr/local/bin/" + p.Binary})
 	p.Entrypoint = string(entry)
@@ -262,7 +264,7 @@ func NewPlan(f *Facts, o *Options, cat *Catalog) (*Plan, error) {
 		return nil, err
 	}
 	if !slices.Equal(tags, f.BuildTags) {
-		return nil, errorf("detection ran with build tags %v, the options ask for %v: detect with the same --tags", f.BuildTags, tags)
+		return nil, fmt.Errorf("detection ran with build tags %v, the options ask for %v: detect with the same --tags", f.BuildTags, tags)
 	}
 	if p.EmbedTzdata && !slices.Contains(tags, "timetzdata") {
 		tags = append(tags, "timetzdata")
@@ -290,17 +292,17 @@ func NewPlan(f *Facts, o *Options, cat *Catalog) (*Plan, error) {
 	if p.DockerfilePath != "-" {
 		rel, err := filepath.Rel(p.ContextDir, p.DockerfilePath)
 		if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-			return nil, inputErrorf("--output %s is outside the build context %s; write the Dockerfile inside it", quoteValue(o.Output), p.ContextDir)
+			return nil, inputerr.Errorf("--output %s is outside the build context %s; write the Dockerfile inside it", inputerr.Quote(o.Output), p.ContextDir)
 		}
 		p.IgnoreDockerfile = filepath.ToSlash(rel)
 		if err := insideThroughLinks(p.ContextDir, filepath.Dir(p.DockerfilePath)); err != nil {
-			return nil, inputErrorf("--output %s: %v", quoteValue(o.Output), err)
+			return nil, inputerr.Errorf("--output %s: %v", inputerr.Quote(o.Output), err)
 		}
 	}
 	if !o.NoDockerignore && o.Output != "-" {
 		p.DockerignorePath = filepath.Join(p.ContextDir, ".dockerignore")
 		if p.DockerfilePath == p.DockerignorePath {
-			return nil, inputErrorf("--output %s is the .dockerignore dockhard writes beside it; name another file, or pass --dockerignore=false", quoteValue(o.Output))
+			return nil, inputerr.Errorf("--output %s is the .dockerignore dockhard writes beside it; name another file, or pass --dockerignore=false", inputerr.Quote(o.Output))
 		}
 	}
 	var dataPaths []string
@@ -340,7 +342,7 @@ func planDataFiles(moduleDir, workDir string, detected []DataFile, given []strin
 		// Detection only reports clean module paths; checked again so
 		// that nothing but such a path reaches the Dockerfile.
 		if c, err := cleanRelative("detected data file", d.Path, false); err != nil || c != d.Path || c == "." {
-			return nil, nil, inputErrorf("detected data file %s is not a clean path inside the module", quoteValue(d.Path))
+			return nil, nil, inputerr.Errorf("detected data file %s is not a clean path inside the module", inputerr.Quote(d.Path))
 		}
 		if _, ok := isDir[d.Path]; !ok {
 			paths = append(paths, d.Path)
@@ -355,9 +357,9 @@ func planDataFiles(moduleDir, workDir string, detected []DataFile, given []strin
 		st, err := os.Lstat(joinModule(moduleDir, c))
 		switch {
 		case err != nil:
-			return nil, nil, inputErrorf("--data %s: no such file or directory in the module", quoteValue(g))
+			return nil, nil, inputerr.Errorf("--data %s: no such file or directory in the module", inputerr.Quote(g))
 		case !st.IsDir() && !st.Mode().IsRegular():
-			return nil, nil, inputErrorf("--data %s is not a regular file or a directory (a link or a special file); name what it points to", quoteValue(g))
+			return nil, nil, inputerr.Errorf("--data %s is not a regular file or a directory (a link or a special file); name what it points to", inputerr.Quote(g))
 		}
 		if _, ok := isDir[c]; !ok {
 			paths = append(paths, c)
@@ -368,7 +370,7 @@ func planDataFiles(moduleDir, workDir string, detected []DataFile, given []strin
 	for _, p := range paths {
 		src := path.Join(workDir, p)
 		if !safePath.MatchString(src) {
-			return nil, nil, inputErrorf("data file %s has characters dockhard will not write into a Dockerfile; only letters, digits and . _ / @ + - are allowed", quoteValue(src))
+			return nil, nil, inputerr.Errorf("data file %s has characters dockhard will not write into a Dockerfile; only letters, digits and . _ / @ + - are allowed", inputerr.Quote(src))
 		}
 		// 0555 for files too: BuildKit gives the directories a COPY
 		// creates (/app) the COPY's mode, and /app must stay searchable.
@@ -403,7 +405,7 @@ func planHealthcheck(p *Plan, o *Options, routes []HealthRoute) error {
 		}
 	}
 	if (mode == "http" || mode == "tcp") && len(p.Ports) == 0 {
-		return inputErrorf("--healthcheck %s probes a port, and none is known: pass --port N, or use --healthcheck exec or none", mode)
+		return inputerr.Errorf("--healthcheck %s probes a port, and none is known: pass --port N, or use --healthcheck exec or none", mode)
 	}
 	timeout := orDefault(o.HealthcheckTimeout, DefaultHealthcheckTimeout)
 	var argv []string
@@ -471,7 +473,7 @@ func insideThroughLinks(context, dir string) error {
 	}
 	rel, err := filepath.Rel(realContext, realDir)
 	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return errorf("the directory %s is a link to %s, outside the build context", dir, realDir)
+		return fmt.Errorf("the directory %s is a link to %s, outside the build context", dir, realDir)
 	}
 	return nil
 }
@@ -486,10 +488,10 @@ func ChooseMain(f *Facts, want string) (MainPackage, error) {
 		}
 		for _, b := range f.Broken {
 			if b.Dir == dir {
-				return MainPackage{}, inputErrorf("--main %s: the directory mixes packages %s, so it does not build; fix the package clauses", quoteValue(want), strings.Join(b.Packages, " and "))
+				return MainPackage{}, inputerr.Errorf("--main %s: the directory mixes packages %s, so it does not build; fix the package clauses", inputerr.Quote(want), strings.Join(b.Packages, " and "))
 			}
 		}
-		return MainPackage{}, inputErrorf("--main %s: no main package there; main packages: %s", quoteValue(want), candidates(f))
+		return MainPackage{}, inputerr.Errorf("--main %s: no main package there; main packages: %s", inputerr.Quote(want), candidates(f))
 	}
 	switch {
 	case len(f.Mains) == 1:
@@ -497,16 +499,16 @@ func ChooseMain(f *Facts, want string) (MainPackage, error) {
 	case len(f.Mains) > 1 && f.Mains[0].Dir == ".":
 		return f.Mains[0], nil
 	case len(f.Mains) > 1:
-		return MainPackage{}, inputErrorf("%d main packages and none at the module root: choose one with --main (%s)", len(f.Mains), candidates(f))
+		return MainPackage{}, inputerr.Errorf("%d main packages and none at the module root: choose one with --main (%s)", len(f.Mains), candidates(f))
 	}
 	if len(f.ExampleMains) > 0 {
-		return MainPackage{}, inputErrorf("no main package outside examples/: choose one with --main (%s)", candidates(f))
+		return MainPackage{}, inputerr.Errorf("no main package outside examples/: choose one with --main (%s)", candidates(f))
 	}
 	msg := "no main package in " + f.Dir + ": dockhard builds programs (package main), and this module looks like a library"
 	if len(f.Broken) > 0 {
 		msg += "; " + f.Broken[0].Dir + " mixes packages " + strings.Join(f.Broken[0].Packages, " and ")
 	}
-	return MainPackage{}, inputErrorf("%s", msg)
+	return MainPackage{}, inputerr.Errorf("%s", msg)
 }
 
 func candidates(f *Facts) string {
@@ -617,10 +619,10 @@ func checkPair(cat *Catalog, builder, runtime string, cgo bool, main MainPackage
 		return nil
 	}
 	if _, ok := cat.Images["builder/"+builder]; !ok {
-		return inputErrorf("--builder %s: the image catalog has no entry builder/%s (a catalog made before dockhard knew it); add it from the built-in catalog (dockhard images --json)", builder, builder)
+		return inputerr.Errorf("--builder %s: the image catalog has no entry builder/%s (a catalog made before dockhard knew it); add it from the built-in catalog (dockhard images --json)", builder, builder)
 	}
 	if _, ok := cat.Images[runtimeKey(cat, runtime, cgo)]; !ok {
-		return inputErrorf("--runtime %s: the image catalog has no entry %s (a catalog made before dockhard knew it); add it from the built-in catalog (dockhard images --json)", runtime, runtimeKey(cat, runtime, cgo))
+		return inputerr.Errorf("--runtime %s: the image catalog has no entry %s (a catalog made before dockhard knew it); add it from the built-in catalog (dockhard images --json)", runtime, runtimeKey(cat, runtime, cgo))
 	}
 	builderLibc := cat.Images["builder/"+builder].Libc
 	runtimeLibc := cat.Images[runtimeKey(cat, runtime, true)].Libc
@@ -657,7 +659,7 @@ func checkPair(cat *Catalog, builder, runtime string, cgo bool, main MainPackage
 		instead += "or --builder " + strings.Join(builders, " or ") + " with --runtime " + runtime + ", "
 	}
 	instead += "or --cgo off if the program can do without cgo"
-	return inputErrorf("--builder %s with --runtime %s cannot run this program: %s, and %s builds against %s while %s has %s; %s",
+	return inputerr.Errorf("--builder %s with --runtime %s cannot run this program: %s, and %s builds against %s while %s has %s; %s",
 		builder, runtime, why, builder, libcName(builderLibc), runtime, libcName(runtimeLibc), instead)
 }
 
@@ -669,7 +671,7 @@ func checkEndOfLife(cat *Catalog, ref string, o *Options) error {
 		return nil
 	}
 	if past, _ := e.Status(o.today()); past {
-		return inputErrorf("%s is past its end of life (%s) and gets no more fixes; instead use %s; or pass --allow-eol to write it anyway", ref, e.EOL, e.Instead)
+		return inputerr.Errorf("%s is past its end of life (%s) and gets no more fixes; instead use %s; or pass --allow-eol to write it anyway", ref, e.EOL, e.Instead)
 	}
 	return nil
 }
@@ -677,11 +679,11 @@ func checkEndOfLife(cat *Catalog, ref string, o *Options) error {
 func catalogRef(cat *Catalog, key, goVer, pin string) (string, error) {
 	img, ok := cat.Images[key]
 	if !ok {
-		return "", inputErrorf("the image catalog has no entry %q", key)
+		return "", inputerr.Errorf("the image catalog has no entry %q", key)
 	}
 	ref, err := img.Ref(goVer, pin)
 	if err != nil {
-		return "", inputErrorf("image catalog entry %q: %v", key, err)
+		return "", inputerr.Errorf("image catalog entry %q: %v", key, err)
 	}
 	return ref, nil
 }
@@ -701,14 +703,14 @@ func fullVersion(v string) string {
 func planDependencies(p *Plan, f *Facts, modRel string) error {
 	addModule := func(rel, why string) error {
 		if rel == ".." || strings.HasPrefix(rel, "../") {
-			return inputErrorf("%s points outside the build context %s; pass a --context that contains it (for example --context %s)", why, p.ContextDir, suggestContext(f.Dir, p.ContextDir, rel))
+			return inputerr.Errorf("%s points outside the build context %s; pass a --context that contains it (for example --context %s)", why, p.ContextDir, suggestContext(f.Dir, p.ContextDir, rel))
 		}
 		if !safePath.MatchString(rel) {
-			return inputErrorf("%s: the path %s has characters dockhard will not write into a Dockerfile", why, quoteValue(rel))
+			return inputerr.Errorf("%s: the path %s has characters dockhard will not write into a Dockerfile", why, inputerr.Quote(rel))
 		}
 		if strings.HasPrefix(rel, "-") {
 			// COPY would read "--dir/go.mod" as a flag.
-			return inputErrorf("%s: the path %s starts with '-', which a Dockerfile reads as a flag; rename the directory", why, quoteValue(rel))
+			return inputerr.Errorf("%s: the path %s starts with '-', which a Dockerfile reads as a flag; rename the directory", why, inputerr.Quote(rel))
 		}
 		sources := []string{path.Join(rel, "go.mod")}
 		if _, err := os.Stat(filepath.Join(p.ContextDir, filepath.FromSlash(rel), "go.sum")); err == nil {
@@ -737,7 +739,7 @@ func planDependencies(p *Plan, f *Facts, modRel string) error {
 	workRel := path.Join(modRel, ws.File)
 	why := ws.File + " (needed for " + strings.Join(ws.NeededBy, ", ") + ")"
 	if strings.HasPrefix(workRel, "../") {
-		return inputErrorf("the workspace %s points outside the build context %s; pass a --context that contains it (for example --context %s)", why, p.ContextDir, suggestContext(f.Dir, p.ContextDir, path.Dir(workRel)))
+		return inputerr.Errorf("the workspace %s points outside the build context %s; pass a --context that contains it (for example --context %s)", why, p.ContextDir, suggestContext(f.Dir, p.ContextDir, path.Dir(workRel)))
 	}
 	workDir := path.Dir(workRel)
 	sources := []string{workRel}
@@ -796,7 +798,7 @@ func labelsFor(modPath, binary string) ([]Label, error) {
 	}
 	for i, l := range labels {
 		if !labelValue.MatchString(l.Value) {
-			return nil, inputErrorf("label %s: value %s has characters dockhard will not write into a Dockerfile", l.Key, quoteValue(l.Value))
+			return nil, inputerr.Errorf("label %s: value %s has characters dockhard will not write into a Dockerfile", l.Key, inputerr.Quote(l.Value))
 		}
 		labels[i].Value = strconv.Quote(l.Value)
 	}

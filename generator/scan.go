@@ -17,6 +17,9 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/dockhard/dockhard/generator/inputerr"
+	"github.com/dockhard/dockhard/generator/safefile"
 )
 
 // sourcePackage is what the scan learned about one directory of Go files.
@@ -129,12 +132,12 @@ func (s *fileScanner) scanDir(root, rel string) (files []scannedFile, subdirs []
 	dirPath := filepath.Join(root, filepath.FromSlash(rel))
 	dir, err := os.Open(dirPath)
 	if err != nil {
-		return nil, nil, false, inputErrorf("cannot read %s: %v", dirPath, err)
+		return nil, nil, false, inputerr.Errorf("cannot read %s: %v", dirPath, err)
 	}
 	defer dir.Close()
 	entries, err := dir.ReadDir(-1)
 	if err != nil {
-		return nil, nil, false, inputErrorf("cannot read %s: %v", dirPath, err)
+		return nil, nil, false, inputerr.Errorf("cannot read %s: %v", dirPath, err)
 	}
 	if rel != "." {
 		for _, e := range entries {
@@ -152,12 +155,12 @@ func (s *fileScanner) scanDir(root, rel string) (files []scannedFile, subdirs []
 			}
 			subdirs = append(subdirs, path.Join(rel, name))
 		case e.Type().IsRegular() && strings.HasSuffix(name, ".go") && !strings.HasSuffix(name, "_test.go"):
-			data, err := readAt(dir, dirPath, name, s.buf)
-			if IsInputError(err) {
+			data, err := safefile.ReadAt(dir, dirPath, name, s.buf)
+			if inputerr.Is(err) {
 				return nil, nil, false, err
 			}
 			if err != nil {
-				return nil, nil, false, inputErrorf("cannot read %s: %v", path.Join(rel, name), err)
+				return nil, nil, false, inputerr.Errorf("cannot read %s: %v", path.Join(rel, name), err)
 			}
 			s.buf = data[:cap(data)] // keep a grown buffer; data is not retained
 			fileRel := name

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/dockhard/dockhard/generator/inputerr"
+	"github.com/dockhard/dockhard/generator/safefile"
 	"golang.org/x/mod/modfile"
 )
 
@@ -18,8 +20,8 @@ import (
 // with a download step. mf is the module's parsed go.mod. A modules.txt
 // that is special or oversized is an InputError, like any file of the tree.
 func decideVendor(root string, f *Facts, mf *modfile.File) error {
-	data, err := readRegular(filepath.Join(root, "vendor", "modules.txt"), kindModulesTxt)
-	if IsInputError(err) {
+	data, err := safefile.Read(filepath.Join(root, "vendor", "modules.txt"), safefile.ModulesTxt)
+	if inputerr.Is(err) {
 		return err
 	}
 	f.VendorDir = err == nil

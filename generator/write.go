@@ -12,6 +12,8 @@ import (
 	"syscall"
 
 	udiff "github.com/aymanbagabas/go-udiff"
+	"github.com/dockhard/dockhard/generator/inputerr"
+	"github.com/dockhard/dockhard/generator/safefile"
 )
 
 // File is one file dockhard wants on disk.
@@ -61,19 +63,19 @@ func Inspect(files []File) ([]FileState, error) {
 		case errors.Is(err, fs.ErrNotExist):
 			parent := filepath.Dir(f.Path)
 			if pi, err := os.Stat(parent); err != nil || !pi.IsDir() {
-				return nil, inputErrorf("cannot write %s: the directory %s does not exist", f.Path, parent)
+				return nil, inputerr.Errorf("cannot write %s: the directory %s does not exist", f.Path, parent)
 			}
 		case err != nil:
 			return nil, fmt.Errorf("cannot read %s: %w", f.Path, err)
 		case info.IsDir():
-			return nil, inputErrorf("%s is a directory; --output names the Dockerfile to write", f.Path)
+			return nil, inputerr.Errorf("%s is a directory; --output names the Dockerfile to write", f.Path)
 		case info.Mode()&fs.ModeSymlink != 0:
-			return nil, inputErrorf("%s is a symbolic link; dockhard writes only regular files (remove the link or choose another --output)", f.Path)
+			return nil, inputerr.Errorf("%s is a symbolic link; dockhard writes only regular files (remove the link or choose another --output)", f.Path)
 		case !info.Mode().IsRegular():
-			return nil, inputErrorf("%s is not a regular file", f.Path)
+			return nil, inputerr.Errorf("%s is not a regular file", f.Path)
 		default:
-			old, err := readRegular(f.Path, kindGenerated)
-			if IsInputError(err) {
+			old, err := safefile.Read(f.Path, safefile.Generated)
+			if inputerr.Is(err) {
 				return nil, err
 			}
 			if err != nil {

@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/dockhard/dockhard/generator/inputerr"
 )
 
 // failingTemp is a temporary file whose writes fail, like a full disk.
@@ -123,7 +125,7 @@ func TestInspectRefusesSymlinkAndDirectory(t *testing.T) {
 	if err := os.Symlink(filepath.Join(outside, "Dockerfile"), link); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Inspect([]File{{Path: link}}); err == nil || !strings.Contains(err.Error(), "is a symbolic link") || !IsInputError(err) {
+	if _, err := Inspect([]File{{Path: link}}); err == nil || !strings.Contains(err.Error(), "is a symbolic link") || !inputerr.Is(err) {
 		t.Fatalf("symlink: err = %v", err)
 	}
 	if _, err := Inspect([]File{{Path: outside}}); err == nil || !strings.Contains(err.Error(), "is a directory") {

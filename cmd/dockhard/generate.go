@@ -12,6 +12,8 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/dockhard/dockhard/generator"
+	"github.com/dockhard/dockhard/generator/inputerr"
+	"github.com/dockhard/dockhard/generator/safefile"
 )
 
 type generateOptions struct {
@@ -279,9 +281,9 @@ func headerContained(recorded, typed *pflag.FlagSet, dir, headerFile, where stri
 // first line; arguments are separated by ASCII spaces, the way Header joins
 // them (a value may hold other white space).
 func recordedArgs(path string) ([]string, bool, error) {
-	line, ok, err := generator.ReadHeaderLine(path)
+	line, ok, err := safefile.ReadHeaderLine(path)
 	if err != nil {
-		if generator.IsInputError(err) {
+		if inputerr.Is(err) {
 			return nil, false, err
 		}
 		return nil, false, nil // unreadable: not a header to re-use; writing will say why

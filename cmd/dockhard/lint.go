@@ -13,6 +13,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/dockhard/dockhard/generator"
+	"github.com/dockhard/dockhard/generator/inputerr"
+	"github.com/dockhard/dockhard/generator/safefile"
 )
 
 func newLintCmd(streams ioStreams) *cobra.Command {
@@ -122,10 +124,10 @@ Exit codes: 0 clean (nothing at or above --fail-on); 1 findings at or above
 
 func readInput(stdin io.Reader, name string) ([]byte, error) {
 	if name == "-" {
-		return generator.ReadDockerfileFrom("standard input", stdin)
+		return safefile.ReadDockerfileFrom("standard input", stdin)
 	}
-	data, err := generator.ReadDockerfile(name)
-	if generator.IsInputError(err) {
+	data, err := safefile.ReadDockerfile(name)
+	if inputerr.Is(err) {
 		return nil, err
 	}
 	if err != nil {

@@ -8,9 +8,8 @@ import (
 	"os"
 	"strings"
 
+	"github.com/dockhard/dockhard/generator/inputerr"
 	"github.com/spf13/cobra"
-
-	"github.com/dockhard/dockhard/generator"
 )
 
 // Exit codes scripts can rely on.
@@ -75,7 +74,7 @@ func run(ctx context.Context, args []string, streams ioStreams) int {
 	fmt.Fprintln(streams.Err, "dockhard: "+strings.TrimSpace(err.Error()))
 	var usage *usageError
 	// cobra reports an unknown command as a plain error.
-	if errors.As(err, &usage) || generator.IsInputError(err) || strings.HasPrefix(err.Error(), "unknown command") {
+	if errors.As(err, &usage) || inputerr.Is(err) || strings.HasPrefix(err.Error(), "unknown command") {
 		return exitUsage
 	}
 	return exitFailed

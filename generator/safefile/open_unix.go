@@ -1,6 +1,6 @@
 //go:build unix
 
-package generator
+package safefile
 
 import (
 	"os"
@@ -11,13 +11,13 @@ import (
 // for a writer; reads of regular files are unaffected.
 const openNonBlocking = syscall.O_NONBLOCK
 
-// readAt reads the file name in the open directory dir into buf (grown as
+// ReadAt reads the file name in the open directory dir into buf (grown as
 // needed) with openat, fstat, read and close only: os.ReadFile resolves the
 // whole path, stats the file and registers it with the poller, which more
 // than doubles the kernel's work in a scan of many small files. Only a
-// regular file of at most kindGoSource.max bytes is read (O_NOFOLLOW: a link
+// regular file of at most GoSource.Max bytes is read (O_NOFOLLOW: a link
 // is not followed out of the tree). The returned slice aliases buf.
-func readAt(dir *os.File, dirPath, name string, buf []byte) ([]byte, error) {
+func ReadAt(dir *os.File, dirPath, name string, buf []byte) ([]byte, error) {
 	fd, err := syscall.Openat(int(dir.Fd()), name, syscall.O_RDONLY|syscall.O_CLOEXEC|syscall.O_NONBLOCK|syscall.O_NOFOLLOW, 0)
 	if err != nil {
 		return nil, err
@@ -28,18 +28,18 @@ func readAt(dir *os.File, dirPath, name string, buf []byte) ([]byte, error) {
 		return nil, err
 	}
 	if st.Mode&syscall.S_IFMT != syscall.S_IFREG {
-		return nil, specialFile(dirPath+string(os.PathSeparator)+name, "is not a regular file; dockhard reads only regular files")
+		return nil, Special(dirPath+string(os.PathSeparator)+name, "is not a regular file; dockhard reads only regular files")
 	}
-	if st.Size > kindGoSource.max {
-		return nil, specialFile(dirPath+string(os.PathSeparator)+name, "is too large for a Go source file")
+	if st.Size > GoSource.Max {
+		return nil, Special(dirPath+string(os.PathSeparator)+name, "is too large for a Go source file")
 	}
 	n := 0
 	for {
 		if n == len(buf) {
 			buf = append(buf, make([]byte, len(buf)+4096)...)
 		}
-		if int64(n) > kindGoSource.max {
-			return nil, specialFile(dirPath+string(os.PathSeparator)+name, "is too large for a Go source file")
+		if int64(n) > GoSource.Max {
+			return nil, Special(dirPath+string(os.PathSeparator)+name, "is too large for a Go source file")
 		}
 		m, err := syscall.Read(fd, buf[n:])
 		if err == syscall.EINTR {
