@@ -5,6 +5,7 @@ import (
 	_ "crypto/sha256" // registers sha256 for digest validation
 	"encoding/json"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -239,7 +240,7 @@ func (i CatalogImage) Ref(goVersion, pin string) (string, error) {
 }
 
 // Keys returns the catalog's entries, sorted.
-func (c *Catalog) Keys() []string { return sortedKeys(c.Images) }
+func (c *Catalog) Keys() []string { return slices.Sorted(maps.Keys(c.Images)) }
 
 // EndOfLifeFor returns the end-of-life entry that covers an image
 // reference, the one with the longest matching tag when several do.
@@ -310,7 +311,7 @@ func CatalogEndOfLife(cat *Catalog, today time.Time) []EOLReport {
 		if img.Image == "scratch" {
 			continue
 		}
-		tags := sortedKeys(img.Digests)
+		tags := slices.Sorted(maps.Keys(img.Digests))
 		if !strings.Contains(img.Tag, "{go}") {
 			tags = []string{img.Tag}
 		}

@@ -6,7 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dockhard/dockhard/generator/detect"
 	"github.com/dockhard/dockhard/generator/inputerr"
+	"github.com/dockhard/dockhard/generator/internal/testfile"
 )
 
 func day(s string) time.Time {
@@ -101,7 +103,7 @@ func TestGenerateRefusesEndOfLife(t *testing.T) {
 // has it, and no endOfLife section: the built-in dates apply to it.
 func TestEndOfLifeInOwnCatalog(t *testing.T) {
 	name := filepath.Join(t.TempDir(), "team.json")
-	writeFile(t, name, `{"images": {
+	testfile.Write(t, name, `{"images": {
   "builder/chainguard": {"image": "cgr.dev/chainguard/go", "tag": "latest", "digest": "sha256:`+strings.Repeat("a", 64)+`", "checked": "2026-01-01", "libc": "wolfi-glibc"},
   "builder/golang": {"image": "golang", "tag": "{go}-bookworm", "checked": "2026-01-01", "libc": "glibc-2.36"},
   "builder/ubuntu": {"image": "ubuntu", "tag": "24.04", "checked": "2026-01-01", "libc": "glibc-2.39"},
@@ -171,7 +173,7 @@ func TestCgoPairsFollowLibc(t *testing.T) {
 	old := cat.Images["runtime/distroless-cgo"]
 	old.Libc = "glibc-2.36"
 	cat.Images["runtime/distroless-cgo"] = old
-	err = checkPair(cat, "ubuntu", "distroless", true, MainPackage{})
+	err = checkPair(cat, "ubuntu", "distroless", true, detect.MainPackage{})
 	if err == nil || !strings.Contains(err.Error(), "ubuntu builds against glibc 2.39 while distroless has glibc 2.36; use --runtime chainguard") {
 		t.Errorf("ubuntu on an older distroless: %v", err)
 	}

@@ -8,7 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dockhard/dockhard/generator/detect"
 	"github.com/dockhard/dockhard/generator/inputerr"
+	"github.com/dockhard/dockhard/generator/internal/testfile"
 )
 
 // FuzzDetectGoMod feeds arbitrary go.mod bytes to detection and then to
@@ -32,9 +34,9 @@ func FuzzDetectGoMod(f *testing.F) {
 	f.Fuzz(func(t *testing.T, gomod []byte) {
 		t.Setenv("GOWORK", "off")
 		dir := t.TempDir()
-		writeFile(t, filepath.Join(dir, "go.mod"), string(gomod))
-		writeFile(t, filepath.Join(dir, "main.go"), "package main\n\nfunc main() {}\n")
-		facts, err := Detect(dir)
+		testfile.Write(t, filepath.Join(dir, "go.mod"), string(gomod))
+		testfile.Write(t, filepath.Join(dir, "main.go"), "package main\n\nfunc main() {}\n")
+		facts, err := detect.Detect(dir)
 		if err != nil {
 			if !inputerr.Is(err) {
 				t.Fatalf("detection failed with a non-input error: %v", err)
@@ -69,13 +71,13 @@ func FuzzRenderOptions(f *testing.F) {
 		if main != "" {
 			mainDir = path.Clean(main)
 		}
-		facts := &Facts{
+		facts := &detect.Facts{
 			Dir:    t.TempDir(),
-			Module: Module{Path: modPath, GoVersion: "1.22.2", BuildGo: "1.22.2"},
-			Mains:  []MainPackage{{Dir: mainDir, Cgo: cgo == "on"}},
+			Module: detect.Module{Path: modPath, GoVersion: "1.22.2", BuildGo: "1.22.2"},
+			Mains:  []detect.MainPackage{{Dir: mainDir, Cgo: cgo == "on"}},
 		}
 		if detectedPort > 0 && detectedPort < 65536 {
-			facts.Mains[0].Ports = []Port{{Number: detectedPort}}
+			facts.Mains[0].Ports = []detect.Port{{Number: detectedPort}}
 		}
 		// The data path exists in the module (when the file system can
 		// hold it), so that only validation can refuse it; the same path
@@ -85,7 +87,7 @@ func FuzzRenderOptions(f *testing.F) {
 			dataOpt = []string{data}
 			if data != DataNone {
 				_ = os.WriteFile(filepath.Join(facts.Dir, data), []byte("x"), 0o644)
-				facts.Mains[0].DataFiles = []DataFile{{Path: data}}
+				facts.Mains[0].DataFiles = []detect.DataFile{{Path: data}}
 			}
 		}
 		_ = os.WriteFile(filepath.Join(facts.Dir, "plain"), []byte("x"), 0o644)
@@ -107,7 +109,7 @@ func FuzzRenderOptions(f *testing.F) {
 // benignFacts replaces every free value of facts with a plain one of the
 // same kind; the structural choices (cgo, number of ports, whether the
 // module is on a forge and so gets a source label) stay.
-func benignFacts(f *Facts, res *Result) *Facts {
+func benignFacts(f *detect.Facts, res *Result) *detect.Facts {
 	b := *f
 	b.Module.Path = "example.com/plain"
 	for _, l := range res.Plan.Labels {
@@ -120,12 +122,12 @@ func benignFacts(f *Facts, res *Result) *Facts {
 	}
 	b.Mains = nil
 	for _, m := range f.Mains {
-		pm := MainPackage{Dir: "cmd/plain", Cgo: m.Cgo}
+		pm := detect.MainPackage{Dir: "cmd/plain", Cgo: m.Cgo}
 		if len(m.DataFiles) > 0 {
-			pm.DataFiles = []DataFile{{Path: "plain"}}
+			pm.DataFiles = []detect.DataFile{{Path: "plain"}}
 		}
 		for range m.Ports {
-			pm.Ports = append(pm.Ports, Port{Number: 1000})
+			pm.Ports = append(pm.Ports, detect.Port{Number: 1000})
 		}
 		b.Mains = append(b.Mains, pm)
 	}
@@ -135,7 +137,7 @@ func benignFacts(f *Facts, res *Result) *Facts {
 // assertSameStructure renders the same choices with plain values and
 // compares instruction sequences: a value may fill the Dockerfile in, never
 // add, remove or reorder an instruction or give a RUN more shell syntax.
-func assertSameStructure(t *testing.T, res *Result, o *Options, plain *Facts) {
+func assertSameStructure(t *testing.T, res *Result, o *Options, plain *detect.Facts) {
 	t.Helper()
 	po := *o
 	if po.Main != "" {

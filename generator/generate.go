@@ -1,8 +1,10 @@
 package generator
 
+import "github.com/dockhard/dockhard/generator/detect"
+
 // Result is everything one generation produced.
 type Result struct {
-	Facts *Facts
+	Facts *detect.Facts
 	Plan  *Plan
 	// Dockerfile and Dockerignore are the rendered files; Dockerignore is
 	// nil when none is wanted.
@@ -16,7 +18,11 @@ func Generate(dir string, o *Options) (*Result, error) {
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}
-	facts, err := DetectWithTags(dir, o.Tags)
+	tags, err := ParseTags(o.Tags)
+	if err != nil {
+		return nil, err
+	}
+	facts, err := detect.DetectWithTags(dir, tags)
 	if err != nil {
 		return nil, err
 	}
@@ -25,7 +31,7 @@ func Generate(dir string, o *Options) (*Result, error) {
 
 // GenerateFrom plans and renders from facts already detected (the wizard
 // detects first, then asks).
-func GenerateFrom(facts *Facts, o *Options) (*Result, error) {
+func GenerateFrom(facts *detect.Facts, o *Options) (*Result, error) {
 	cat, err := catalogFor(facts.Dir, o)
 	if err != nil {
 		return nil, err

@@ -9,7 +9,9 @@ import (
 	"time"
 
 	udiff "github.com/aymanbagabas/go-udiff"
+	"github.com/dockhard/dockhard/generator/detect"
 	"github.com/dockhard/dockhard/generator/inputerr"
+	"github.com/dockhard/dockhard/generator/internal/testfile"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -185,7 +187,7 @@ func TestVariants(t *testing.T) {
 			if tt.expect.uid == 0 {
 				tt.expect.uid = DefaultUID
 			}
-			res, err := GenerateFrom(detectFixtureTags(t, tt.fixture, tt.opts.Tags), &tt.opts)
+			res, err := GenerateFrom(detectFixtureTags(t, tt.fixture, splitTags(tt.opts.Tags)...), &tt.opts)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -202,7 +204,7 @@ func TestVariants(t *testing.T) {
 
 func TestWorkspaceVariant(t *testing.T) {
 	t.Setenv("GOWORK", "")
-	facts, err := Detect(fixture("workspace/app"))
+	facts, err := detect.Detect(testfile.Module("workspace/app"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -247,4 +249,12 @@ func TestDeterministic(t *testing.T) {
 			t.Fatal("two generations from the same inputs differ")
 		}
 	}
+}
+
+// splitTags is the list of a --tags value of a test table.
+func splitTags(tags string) []string {
+	if tags == "" {
+		return nil
+	}
+	return strings.Split(tags, ",")
 }

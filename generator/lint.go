@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -172,7 +174,7 @@ func (l *linter) interrupted() bool {
 type argEnv map[string]string
 
 func (e argEnv) Get(k string) (string, bool) { v, ok := e[k]; return v, ok }
-func (e argEnv) Keys() []string              { return sortedKeys(e) }
+func (e argEnv) Keys() []string              { return slices.Sorted(maps.Keys(e)) }
 
 // resolveBases expands the build arguments in each stage's base name the
 // way BuildKit does: the global ARGs' defaults, overridden by buildArgs. A

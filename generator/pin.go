@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
 	"slices"
@@ -88,7 +89,7 @@ func Pin(cat *Catalog, o PinOptions) (*Catalog, []PinChange, error) {
 		}
 		if len(img.Digests) > 0 {
 			fresh := map[string]string{}
-			for _, tag := range sortedKeys(img.Digests) {
+			for _, tag := range slices.Sorted(maps.Keys(img.Digests)) {
 				d, err := o.resolve(img.Image + ":" + tag)
 				if err != nil {
 					return nil, nil, err

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/dockhard/dockhard/generator/inputerr"
+	"github.com/dockhard/dockhard/generator/internal/testfile"
 )
 
 // failingTemp is a temporary file whose writes fail, like a full disk.
@@ -30,7 +31,7 @@ func withCreateTemp(t *testing.T, fn func(dir, pattern string) (tempFile, error)
 func TestWriteFullDiskKeepsOldFile(t *testing.T) {
 	dir := t.TempDir()
 	target := filepath.Join(dir, "Dockerfile")
-	writeFile(t, target, HeaderPrefix+"generate. DO NOT EDIT.\nold\n")
+	testfile.Write(t, target, HeaderPrefix+"generate. DO NOT EDIT.\nold\n")
 	withCreateTemp(t, func(dir, pattern string) (tempFile, error) {
 		f, err := os.CreateTemp(dir, pattern)
 		return failingTemp{f, syscall.ENOSPC}, err
@@ -75,7 +76,7 @@ func TestWriteReadOnlyDirectory(t *testing.T) {
 func TestWriteRefusesHandWrittenBeforeWritingAnything(t *testing.T) {
 	dir := t.TempDir()
 	df, di := filepath.Join(dir, "Dockerfile"), filepath.Join(dir, ".dockerignore")
-	writeFile(t, di, "node_modules\n") // hand-written
+	testfile.Write(t, di, "node_modules\n") // hand-written
 	states, err := Inspect([]File{{Path: df, Content: []byte("new")}, {Path: di, Content: []byte("new")}})
 	if err != nil {
 		t.Fatal(err)
@@ -100,7 +101,7 @@ func TestWriteUnchangedKeepsModTime(t *testing.T) {
 	dir := t.TempDir()
 	target := filepath.Join(dir, "Dockerfile")
 	content := HeaderPrefix + "generate. DO NOT EDIT.\n"
-	writeFile(t, target, content)
+	testfile.Write(t, target, content)
 	past := time.Now().Add(-time.Hour).Truncate(time.Second)
 	if err := os.Chtimes(target, past, past); err != nil {
 		t.Fatal(err)
@@ -156,7 +157,7 @@ func TestWritePairRollsBackWhenTheSecondRenameFails(t *testing.T) {
 	if !strings.Contains(err.Error(), df+" put back as it was") {
 		t.Errorf("the error does not say the Dockerfile was put back: %v", err)
 	}
-	if got := readFile(t, df); got != old {
+	if got := testfile.Read(t, df); got != old {
 		t.Errorf("the Dockerfile was left replaced: %q", got)
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
@@ -179,7 +180,7 @@ func TestWritePairRefusedBeforeAnyRename(t *testing.T) {
 	if _, err := WriteFiles(states, false); err == nil || !strings.Contains(err.Error(), "cannot replace "+di) {
 		t.Fatalf("err = %v, want a refusal naming .dockerignore", err)
 	}
-	if got := readFile(t, df); got != old {
+	if got := testfile.Read(t, df); got != old {
 		t.Errorf("the Dockerfile was replaced although its pair could not be: %q", got)
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
@@ -194,8 +195,8 @@ func generatedPair(t *testing.T) (dir, df, di, old string, states []FileState) {
 	dir = t.TempDir()
 	df, di = filepath.Join(dir, "Dockerfile"), filepath.Join(dir, ".dockerignore")
 	old = HeaderPrefix + "generate. DO NOT EDIT.\nold\n"
-	writeFile(t, df, old)
-	writeFile(t, di, old)
+	testfile.Write(t, df, old)
+	testfile.Write(t, di, old)
 	states, err := Inspect([]File{{Path: df, Content: []byte("new\n")}, {Path: di, Content: []byte("new\n")}})
 	if err != nil {
 		t.Fatal(err)

@@ -9,9 +9,9 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/spf13/cobra"
-
 	"github.com/dockhard/dockhard/generator"
+	"github.com/dockhard/dockhard/generator/detect"
+	"github.com/spf13/cobra"
 )
 
 func newDetectCmd(streams ioStreams) *cobra.Command {
@@ -30,7 +30,11 @@ Every finding names the file and line it came from.
   dockhard detect ./service --json | jq '.mains[].ports'`,
 		Args: maxOneDir,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			facts, err := generator.DetectWithTags(argsDir(args), tags)
+			buildTags, err := generator.ParseTags(tags)
+			if err != nil {
+				return err
+			}
+			facts, err := detect.DetectWithTags(argsDir(args), buildTags)
 			if err != nil {
 				return err
 			}
@@ -49,7 +53,7 @@ Every finding names the file and line it came from.
 	return cmd
 }
 
-func printFacts(w io.Writer, f *generator.Facts) {
+func printFacts(w io.Writer, f *detect.Facts) {
 	m := f.Module
 	fmt.Fprintf(w, "module      %s\n", show(m.Path))
 	goLine := m.GoVersion
@@ -95,7 +99,7 @@ func printFacts(w io.Writer, f *generator.Facts) {
 	}
 }
 
-func printMains(w io.Writer, title string, mains []generator.MainPackage) {
+func printMains(w io.Writer, title string, mains []detect.MainPackage) {
 	if len(mains) == 0 {
 		if title == "main packages" {
 			fmt.Fprintln(w, "main packages: none (a library?)")
@@ -138,7 +142,7 @@ func printMains(w io.Writer, title string, mains []generator.MainPackage) {
 	}
 }
 
-func evidence(e generator.Evidence) string {
+func evidence(e detect.Evidence) string {
 	if len(e.Chain) > 0 {
 		// The import chain first, then where in it the decision was made.
 		c := e

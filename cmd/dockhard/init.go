@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/dockhard/dockhard/generator"
+	"github.com/dockhard/dockhard/generator/detect"
 )
 
 func newInitCmd(streams ioStreams) *cobra.Command {
@@ -66,7 +67,11 @@ dockhard generate.`,
 
 // runInit is the wizard from detection to the written files.
 func runInit(flags *pflag.FlagSet, streams ioStreams, p Prompter, dir string, given generator.Options, writing *atomic.Bool) error {
-	facts, err := generator.DetectWithTags(dir, given.Tags)
+	tags, err := generator.ParseTags(given.Tags)
+	if err != nil {
+		return err
+	}
+	facts, err := detect.DetectWithTags(dir, tags)
 	if err != nil {
 		return err
 	}

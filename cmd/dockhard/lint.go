@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/dockhard/dockhard/generator"
+	"github.com/dockhard/dockhard/generator/detect"
 	"github.com/dockhard/dockhard/generator/inputerr"
 	"github.com/dockhard/dockhard/generator/safefile"
 )
@@ -142,7 +143,7 @@ func readInput(stdin io.Reader, name string) ([]byte, error) {
 // the closing generate hint.
 func goVersionFor(dockerfile, gomod string) (version, moduleDir string, err error) {
 	if gomod != "" {
-		v, err := generator.ReadGoVersion(gomod)
+		v, err := detect.ReadGoVersion(gomod)
 		if err != nil {
 			return "", "", err
 		}
@@ -152,7 +153,7 @@ func goVersionFor(dockerfile, gomod string) (version, moduleDir string, err erro
 		return "", "", nil
 	}
 	dir := filepath.Dir(dockerfile)
-	v, err := generator.ReadGoVersion(filepath.Join(dir, "go.mod"))
+	v, err := detect.ReadGoVersion(filepath.Join(dir, "go.mod"))
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return "", "", nil

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/dockhard/dockhard/generator"
+	"github.com/dockhard/dockhard/generator/detect"
 )
 
 // Descriptions of the choices, shown beside them in the wizard.
@@ -36,7 +37,7 @@ const dockerignoreExtra = ".dockerignore"
 // generate would take. preset names the flags given on the command line:
 // their questions are not asked. Every answer is checked by the same
 // validation generate uses.
-func askOptions(p Prompter, f *generator.Facts, o generator.Options, preset map[string]bool) (generator.Options, error) {
+func askOptions(p Prompter, f *detect.Facts, o generator.Options, preset map[string]bool) (generator.Options, error) {
 	// 1. Which main package.
 	if !preset["main"] && len(f.Mains) > 1 {
 		var options []string

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/dockhard/dockhard/generator"
+	"github.com/dockhard/dockhard/generator/detect"
 )
 
 // fakePrompter answers questions by their message. Asking a question it has
@@ -136,9 +137,9 @@ func defaultOptions() generator.Options {
 	return o
 }
 
-func detectCopy(t *testing.T, fixture string) (string, *generator.Facts) {
+func detectCopy(t *testing.T, fixture string) (string, *detect.Facts) {
 	dir := copyFixture(t, fixture)
-	f, err := generator.Detect(dir)
+	f, err := detect.Detect(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package generator
+package detect
 
 // Facts is what detection learned about a module. It is also the JSON schema
 // of `dockhard detect --json` (schemaVersion 1): fields are only ever added,

@@ -1,4 +1,4 @@
-package generator
+package detect
 
 import (
 	"fmt"
@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/dockhard/dockhard/generator/internal/testfile"
 )
 
 // truth is what each main package of every fixture really needs, written
@@ -88,17 +90,17 @@ func ratio(a, b int) string {
 // every main of every fixture module and prints the README's table
 // (go test ./generator -run PrecisionRecall -v).
 func TestPrecisionRecall(t *testing.T) {
-	mods, err := filepath.Glob(filepath.Join("..", "testdata", "modules", "*", "go.mod"))
+	mods, err := filepath.Glob(filepath.Join(testfile.Path("testdata", "modules"), "*", "go.mod"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	more, _ := filepath.Glob(filepath.Join("..", "testdata", "modules", "*", "*", "go.mod"))
+	more, _ := filepath.Glob(filepath.Join(testfile.Path("testdata", "modules"), "*", "*", "go.mod"))
 	mods = append(mods, more...)
 	var cgo, ports, routes, data counts
 	seen := map[string]bool{}
 	mains, modules := 0, 0
 	for _, gomod := range mods {
-		rel, _ := filepath.Rel(filepath.Join("..", "testdata", "modules"), filepath.Dir(gomod))
+		rel, _ := filepath.Rel(filepath.Join(testfile.Path("testdata", "modules")), filepath.Dir(gomod))
 		name := filepath.ToSlash(rel)
 		if name == "workspace/lib" || name == "replace/shared" || name == "library" || name == "mixed" {
 			continue // libraries and a broken package: no main
@@ -107,7 +109,7 @@ func TestPrecisionRecall(t *testing.T) {
 		if strings.HasPrefix(name, "workspace/") {
 			t.Setenv("GOWORK", "")
 		}
-		t.Setenv("GOMODCACHE", fixtureModCache)
+		t.Setenv("GOMODCACHE", testfile.Path("testdata", "modcache"))
 		f, err := Detect(fixture(name))
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)

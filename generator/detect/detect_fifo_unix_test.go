@@ -1,6 +1,6 @@
 //go:build unix
 
-package generator
+package detect
 
 import (
 	"fmt"
@@ -9,15 +9,17 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/dockhard/dockhard/generator/internal/testfile"
 )
 
 // A vendored package directory that is a FIFO is not opened (opening it
 // would wait for a writer forever): the package is simply not found.
 func TestVendoredPackageFIFOIsNotOpened(t *testing.T) {
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "go.mod"), "module example.com/m\n\ngo 1.22.0\n\nrequire example.com/pipe v1.0.0\n")
-	writeFile(t, filepath.Join(dir, "vendor", "modules.txt"), "# example.com/pipe v1.0.0\n## explicit\nexample.com/pipe\n")
-	writeFile(t, filepath.Join(dir, "main.go"), "package main\n\nimport _ \"example.com/pipe\"\n\nfunc main() {}\n")
+	testfile.Write(t, filepath.Join(dir, "go.mod"), "module example.com/m\n\ngo 1.22.0\n\nrequire example.com/pipe v1.0.0\n")
+	testfile.Write(t, filepath.Join(dir, "vendor", "modules.txt"), "# example.com/pipe v1.0.0\n## explicit\nexample.com/pipe\n")
+	testfile.Write(t, filepath.Join(dir, "main.go"), "package main\n\nimport _ \"example.com/pipe\"\n\nfunc main() {}\n")
 	if err := os.MkdirAll(filepath.Join(dir, "vendor", "example.com"), 0o755); err != nil {
 		t.Fatal(err)
 	}

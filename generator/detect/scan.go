@@ -1,4 +1,4 @@
-package generator
+package detect
 
 import (
 	"bytes"
@@ -311,7 +311,7 @@ func embedPatterns(data []byte, dir string) []string {
 				field = u
 			}
 			field = strings.TrimPrefix(field, "all:")
-			if !validEmbedPattern(field) {
+			if !ValidEmbedPattern(field) {
 				continue // the go tool rejects it (../../etc/passwd, ..)
 			}
 			out = append(out, path.Join(dir, field))

@@ -1,34 +1,30 @@
-package generator
+package detect
 
 import (
 	"path/filepath"
 	"reflect"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/dockhard/dockhard/generator/inputerr"
+	"github.com/dockhard/dockhard/generator/internal/testfile"
 )
 
-func fixture(name string) string { return filepath.Join("..", "testdata", "modules", name) }
-
-// fixtureModCache is a module cache holding the fixtures' dependencies.
-var fixtureModCache, _ = filepath.Abs(filepath.Join("..", "testdata", "modcache"))
+func fixture(name string) string { return testfile.Module(name) }
 
 // detectFixture detects a fixture module with the repository's own go.work
 // out of the way (GOWORK=off), as a user's module would be, and the
 // fixture module cache in place of the machine's.
 func detectFixture(t *testing.T, name string) *Facts {
 	t.Helper()
-	return detectFixtureTags(t, name, "")
+	return detectFixtureTags(t, name)
 }
 
 // detectFixtureTags detects a fixture with extra build tags (--tags).
-func detectFixtureTags(t *testing.T, name, tags string) *Facts {
+func detectFixtureTags(t *testing.T, name string, tags ...string) *Facts {
 	t.Helper()
-	t.Setenv("GOWORK", "off")
-	t.Setenv("GOMODCACHE", fixtureModCache)
+	testfile.DetectEnv(t)
 	f, err := DetectWithTags(fixture(name), tags)
 	if err != nil {
 		t.Fatalf("Detect(%s): %v", name, err)
@@ -323,7 +319,7 @@ func TestDetectErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if tt.gomod != "" {
-				writeFile(t, filepath.Join(dir, "go.mod"), tt.gomod)
+				testfile.Write(t, filepath.Join(dir, "go.mod"), tt.gomod)
 			}
 			_, err := Detect(dir)
 			if err == nil || !strings.Contains(err.Error(), tt.want) || !inputerr.Is(err) {
@@ -436,19 +432,6 @@ func TestDetectTimeZones(t *testing.T) {
 	if embedded, _ := f.Main("cmd/embedded"); len(embedded.TimeZones) != 0 {
 		t.Errorf("cmd/embedded imports time/tzdata, yet time zones = %+v", embedded.TimeZones)
 	}
-	// Only a runtime without zoneinfo gets the zones built in.
-	for _, tt := range []struct {
-		main, runtime string
-		tags          bool
-	}{{".", "scratch", true}, {".", "alpine", true}, {".", "distroless", false}, {".", "chainguard", false}, {"./cmd/embedded", "scratch", false}} {
-		res, err := GenerateFrom(f, &Options{Main: tt.main, Runtime: tt.runtime, UID: DefaultUID})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := strings.Contains(string(res.Dockerfile), "-tags timetzdata"); got != tt.tags {
-			t.Errorf("%s on %s: -tags timetzdata is %v, want %v", tt.main, tt.runtime, got, tt.tags)
-		}
-	}
 }
 
 func TestDetectVendorMode(t *testing.T) {
@@ -484,8 +467,8 @@ func TestDetectVendorMode(t *testing.T) {
 // command ignores, does not lower the builder's Go.
 func TestToolchainBelowGoLineIsIgnored(t *testing.T) {
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "go.mod"), "module example.com/x\n\ngo 1.23.0\n\ntoolchain go1.21.0\n")
-	writeFile(t, filepath.Join(dir, "main.go"), "package main\n\nfunc main() {}\n")
+	testfile.Write(t, filepath.Join(dir, "go.mod"), "module example.com/x\n\ngo 1.23.0\n\ntoolchain go1.21.0\n")
+	testfile.Write(t, filepath.Join(dir, "main.go"), "package main\n\nfunc main() {}\n")
 	f, err := Detect(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -500,11 +483,11 @@ func TestToolchainBelowGoLineIsIgnored(t *testing.T) {
 func TestVendoredImportPathsStayInVendor(t *testing.T) {
 	root := t.TempDir()
 	dir := filepath.Join(root, "a", "b", "m")
-	writeFile(t, filepath.Join(dir, "go.mod"), "module example.com/m\n\ngo 1.22.0\n")
-	writeFile(t, filepath.Join(dir, "vendor", "modules.txt"), "# example.com/x v1.0.0\n")
-	writeFile(t, filepath.Join(dir, "main.go"), "package main\n\nimport _ \"example.com/../../../outside\"\n\nfunc main() {}\n")
+	testfile.Write(t, filepath.Join(dir, "go.mod"), "module example.com/m\n\ngo 1.22.0\n")
+	testfile.Write(t, filepath.Join(dir, "vendor", "modules.txt"), "# example.com/x v1.0.0\n")
+	testfile.Write(t, filepath.Join(dir, "main.go"), "package main\n\nimport _ \"example.com/../../../outside\"\n\nfunc main() {}\n")
 	// m/vendor/example.com/../../../outside is root/a/b/outside.
-	writeFile(t, filepath.Join(root, "a", "b", "outside", "c.go"), "package outside\n\nimport \"C\"\n")
+	testfile.Write(t, filepath.Join(root, "a", "b", "outside", "c.go"), "package outside\n\nimport \"C\"\n")
 	f, err := Detect(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -516,19 +499,6 @@ func TestVendoredImportPathsStayInVendor(t *testing.T) {
 
 // //go:embed patterns the go tool rejects never reach the .dockerignore,
 // and "**" keeps its one-element meaning there.
-func TestEmbedPatternsTheGoToolRejects(t *testing.T) {
-	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "go.mod"), "module example.com/m\n\ngo 1.22.0\n")
-	writeFile(t, filepath.Join(dir, "main.go"), "package main\n\nimport \"embed\"\n\n//go:embed ../../etc/passwd .. static/*.html\n//go:embed **/*.pem\nvar files embed.FS\n\nfunc main() { _ = files }\n")
-	res, err := Generate(dir, &Options{UID: DefaultUID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := res.Plan.KeepPatterns; !slices.Equal(got, []string{"*/*.pem", "static/*.html"}) {
-		t.Fatalf("keep patterns %q, want [*/*.pem static/*.html]", got)
-	}
-}
-
 func TestDetectDataFiles(t *testing.T) {
 	f := detectFixture(t, "datafiles")
 	root, _ := f.Main(".")
@@ -586,22 +556,5 @@ func TestDetectBuildTags(t *testing.T) {
 	}
 	if !reflect.DeepEqual(f.BuildTags, []string{"metrics"}) {
 		t.Errorf("build tags %q, want [metrics]", f.BuildTags)
-	}
-	// Facts detected without the tags do not plan a build with them.
-	if _, err := GenerateFrom(detectFixture(t, "buildtags"), &Options{UID: DefaultUID, Tags: "metrics"}); err == nil {
-		t.Error("facts detected without --tags planned a build with them")
-	}
-}
-
-func TestParseTags(t *testing.T) {
-	for _, good := range []string{"", "metrics", "netgo,prod", "go1.22", "a_b,a_b"} {
-		if _, err := ParseTags(good); err != nil {
-			t.Errorf("ParseTags(%q): %v", good, err)
-		}
-	}
-	for _, bad := range []string{",", "a,", "a b", "!foo", "a\nRUN id", "a-b", "a;b", "$(id)"} {
-		if _, err := ParseTags(bad); err == nil || !inputerr.Is(err) {
-			t.Errorf("ParseTags(%q) = %v, want an input error", bad, err)
-		}
 	}
 }

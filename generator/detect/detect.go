@@ -1,4 +1,4 @@
-package generator
+package detect
 
 import (
 	_ "embed"
@@ -45,16 +45,13 @@ func knownCgo(importPath string) (string, bool) {
 // package clauses, imports and listen addresses of its Go files. It never
 // runs the go command and never type-checks.
 func Detect(dir string) (*Facts, error) {
-	return DetectWithTags(dir, "")
+	return DetectWithTags(dir, nil)
 }
 
-// DetectWithTags is Detect with extra build tags (--tags "a,b"): files
-// whose build constraints need them are read, as go build -tags would.
-func DetectWithTags(dir, tags string) (*Facts, error) {
-	buildTags, err := ParseTags(tags)
-	if err != nil {
-		return nil, err
-	}
+// DetectWithTags is Detect with extra build tags (validated names, as
+// --tags gives them): files whose build constraints need them are read, as
+// go build -tags would.
+func DetectWithTags(dir string, buildTags []string) (*Facts, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, inputerr.Errorf("bad directory %q: %v", dir, err)

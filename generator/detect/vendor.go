@@ -1,4 +1,4 @@
-package generator
+package detect
 
 import (
 	"go/version"

@@ -1,4 +1,4 @@
-package generator
+package detect
 
 import (
 	"go/ast"
@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/url"
 	"path"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -785,6 +786,11 @@ func dataPathArgs(call *ast.CallExpr) []dataPathArg {
 // module, and for a glob the directory that holds the pattern (which must
 // itself have no glob characters). Absolute paths and the module root
 // itself are not copied.
+// copyablePath is what the generator writes into a Dockerfile as a path
+// (letters, digits and . _ / @ + -): a data file named otherwise could not
+// be copied, so it is not reported.
+var copyablePath = regexp.MustCompile(`^[A-Za-z0-9._/@+-]+$`)
+
 func runtimePath(s string, glob bool) (string, bool) {
 	if glob {
 		dir := path.Dir(s)
@@ -793,7 +799,7 @@ func runtimePath(s string, glob bool) (string, bool) {
 		}
 		s = dir
 	}
-	if s == "" || path.IsAbs(s) || !safePath.MatchString(s) || strings.HasPrefix(s, "-") {
+	if s == "" || path.IsAbs(s) || !copyablePath.MatchString(s) || strings.HasPrefix(s, "-") {
 		return "", false
 	}
 	c := path.Clean(s)

@@ -1,4 +1,4 @@
-package generator
+package detect
 
 import (
 	"io/fs"
@@ -13,10 +13,10 @@ func validImportPath(importPath string) bool {
 	return module.CheckImportPath(importPath) == nil
 }
 
-// validEmbedPattern is the go command's own rule for a //go:embed pattern
+// ValidEmbedPattern is the go command's own rule for a //go:embed pattern
 // (cmd/go: pattern != "." && fs.ValidPath): no "." or ".." elements, no
 // empty ones, no leading or trailing slash. The go tool rejects any other
 // pattern, so none may reach the .dockerignore.
-func validEmbedPattern(pattern string) bool {
+func ValidEmbedPattern(pattern string) bool {
 	return pattern != "." && fs.ValidPath(pattern)
 }

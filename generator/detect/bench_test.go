@@ -1,4 +1,4 @@
-package generator
+package detect
 
 import (
 	"fmt"
@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/dockhard/dockhard/generator/internal/testfile"
 )
 
 // writeBenchTree writes a module of pkgs packages with files Go files each:
@@ -18,7 +20,7 @@ import (
 // port, so both the quick scan and the full parse are exercised.
 func writeBenchTree(b *testing.B, root string, pkgs, files int) {
 	b.Helper()
-	writeFile(b, filepath.Join(root, "go.mod"), "module example.com/big\n\ngo 1.22\n")
+	testfile.Write(b, filepath.Join(root, "go.mod"), "module example.com/big\n\ngo 1.22\n")
 	var mainImports strings.Builder
 	for p := 0; p < pkgs; p++ {
 		dir := filepath.Join(root, "internal", fmt.Sprintf("p%04d", p))
@@ -40,10 +42,10 @@ func writeBenchTree(b *testing.B, root string, pkgs, files int) {
 			if listens {
 				fmt.Fprintf(&src, "\nfunc Serve() error { return http.ListenAndServe(\":%d\", nil) }\n", 8000+p)
 			}
-			writeFile(b, filepath.Join(dir, "f"+strconv.Itoa(f)+".go"), src.String())
+			testfile.Write(b, filepath.Join(dir, "f"+strconv.Itoa(f)+".go"), src.String())
 		}
 	}
-	writeFile(b, filepath.Join(root, "main.go"), "package main\n\nimport (\n"+mainImports.String()+")\n\nfunc main() {}\n")
+	testfile.Write(b, filepath.Join(root, "main.go"), "package main\n\nimport (\n"+mainImports.String()+")\n\nfunc main() {}\n")
 }
 
 // peakRSS returns the process's peak resident set size in MB since the last

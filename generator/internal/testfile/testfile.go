@@ -1,0 +1,55 @@
+// Package testfile writes and reads the fixture files tests make, failing
+// the test on any error.
+package testfile
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+)
+
+// Write creates name (and its directories) with content.
+func Write(t testing.TB, name, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(name, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Read returns the content of name.
+func Read(t testing.TB, name string) string {
+	t.Helper()
+	data, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+// root is the repository root, found from this file's own path so that
+// tests in any package reach the same fixtures.
+var root = func() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..", "..")
+}()
+
+// Path is a path below the repository root, like Path("testdata", "golden").
+func Path(elem ...string) string {
+	return filepath.Join(append([]string{root}, elem...)...)
+}
+
+// Module is the fixture module testdata/modules/name.
+func Module(name string) string { return Path("testdata", "modules", name) }
+
+// DetectEnv makes detection see a fixture as a user's module would be: the
+// repository's own go.work out of the way (GOWORK=off) and the fixture
+// module cache (testdata/modcache) in place of the machine's.
+func DetectEnv(t testing.TB) {
+	t.Helper()
+	t.Setenv("GOWORK", "off")
+	t.Setenv("GOMODCACHE", Path("testdata", "modcache"))
+}
