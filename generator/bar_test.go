@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/distribution/reference"
+	"github.com/dockhard/dockhard/generator/catalog"
+	"github.com/dockhard/dockhard/generator/lint"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 )
@@ -101,8 +103,8 @@ func checkBar(dockerfile []byte, want barExpect) []string {
 			fail("10: dhi builder %q does not carry go.mod's Go %s", builder.BaseName, want.goVersion)
 		}
 	case "ubuntu":
-		if got := envValue(builder, "GOTOOLCHAIN"); got != "go"+fullVersion(want.goVersion) {
-			fail("10: ubuntu builder GOTOOLCHAIN=%q, want go%s", got, fullVersion(want.goVersion))
+		if got := envValue(builder, "GOTOOLCHAIN"); got != "go"+catalog.FullGoVersion(want.goVersion) {
+			fail("10: ubuntu builder GOTOOLCHAIN=%q, want go%s", got, catalog.FullGoVersion(want.goVersion))
 		}
 	}
 	// 8 and 9: the build.
@@ -205,7 +207,7 @@ func checkBuild(st instructions.Stage, want barExpect, fail func(string, ...any)
 			checkSecretNames(c.Args, fail)
 		case *instructions.EnvCommand:
 			for _, kv := range c.Env {
-				if secretName.MatchString(kv.Key) {
+				if lint.SecretName.MatchString(kv.Key) {
 					fail("11: ENV %s looks like a secret", kv.Key)
 				}
 			}
@@ -236,7 +238,7 @@ var (
 
 func checkSecretNames(args []instructions.KeyValuePairOptional, fail func(string, ...any)) {
 	for _, a := range args {
-		if secretName.MatchString(a.Key) {
+		if lint.SecretName.MatchString(a.Key) {
 			fail("11: ARG %s looks like a secret", a.Key)
 		}
 	}
@@ -254,7 +256,7 @@ func checkFinal(st instructions.Stage, want barExpect, fail func(string, ...any)
 		dataCopied []string
 		workdir    string
 	)
-	for _, b := range Builders {
+	for _, b := range catalog.Builders {
 		if strings.Contains(st.BaseName, "/"+b+":") || strings.HasPrefix(st.BaseName, b+":") || strings.Contains(st.BaseName, "chainguard/go:") || strings.Contains(st.BaseName, "dhi.io/golang:") {
 			fail("5: the runtime stage is based on a toolchain image %q", st.BaseName)
 		}

@@ -1,6 +1,10 @@
 package generator
 
-import "github.com/dockhard/dockhard/generator/detect"
+import (
+	"github.com/dockhard/dockhard/generator/catalog"
+	"github.com/dockhard/dockhard/generator/detect"
+	"github.com/dockhard/dockhard/generator/write"
+)
 
 // Result is everything one generation produced.
 type Result struct {
@@ -47,22 +51,22 @@ func GenerateFrom(facts *detect.Facts, o *Options) (*Result, error) {
 	return &Result{Facts: facts, Plan: plan, Dockerfile: df, Dockerignore: di}, nil
 }
 
-func catalogFor(dir string, o *Options) (*Catalog, error) {
+func catalogFor(dir string, o *Options) (*catalog.Catalog, error) {
 	if o.Catalog == "" {
-		return DefaultCatalog()
+		return catalog.DefaultCatalog()
 	}
-	return LoadCatalog(joinModule(dir, o.Catalog))
+	return catalog.LoadCatalog(joinModule(dir, o.Catalog))
 }
 
 // Files lists the files to write (none for a Dockerfile going to standard
 // output).
-func (r *Result) Files() []File {
-	var files []File
+func (r *Result) Files() []write.File {
+	var files []write.File
 	if r.Plan.DockerfilePath != "-" {
-		files = append(files, File{Path: r.Plan.DockerfilePath, Content: r.Dockerfile})
+		files = append(files, write.File{Path: r.Plan.DockerfilePath, Content: r.Dockerfile})
 	}
 	if r.Plan.DockerignorePath != "" {
-		files = append(files, File{Path: r.Plan.DockerignorePath, Content: r.Dockerignore})
+		files = append(files, write.File{Path: r.Plan.DockerignorePath, Content: r.Dockerignore})
 	}
 	return files
 }

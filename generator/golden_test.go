@@ -2,16 +2,18 @@ package generator
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	udiff "github.com/aymanbagabas/go-udiff"
+	"github.com/dockhard/dockhard/generator/catalog"
 	"github.com/dockhard/dockhard/generator/detect"
 	"github.com/dockhard/dockhard/generator/inputerr"
 	"github.com/dockhard/dockhard/generator/internal/testfile"
+	"github.com/dockhard/dockhard/generator/lint"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -56,8 +58,8 @@ func (v variant) name() string {
 // allVariants is the whole matrix, allowed or not.
 func allVariants() []variant {
 	var out []variant
-	for _, b := range Builders {
-		for _, r := range Runtimes {
+	for _, b := range catalog.Builders {
+		for _, r := range catalog.Runtimes {
 			out = append(out, variant{b, r, false}, variant{b, r, true})
 		}
 	}
@@ -78,10 +80,6 @@ var cgoAllowed = map[string]bool{
 	"chainguard-chainguard": true,
 }
 
-// goldenToday is the date the golden files judge end of life on, so that
-// they do not change with the calendar.
-var goldenToday = time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
-
 func TestMatrix(t *testing.T) {
 	allowed := 0
 	for _, v := range allVariants() {
@@ -91,7 +89,7 @@ func TestMatrix(t *testing.T) {
 				fx, port = "cgodep", []string{"7070"}
 			}
 			facts := detectFixture(t, fx)
-			res, err := GenerateFrom(facts, &Options{Builder: v.builder, Runtime: v.runtime, UID: DefaultUID, Today: goldenToday})
+			res, err := GenerateFrom(facts, &Options{Builder: v.builder, Runtime: v.runtime, UID: DefaultUID, Today: testfile.GoldenToday})
 			if !v.cgo || cgoAllowed[v.builder+"-"+v.runtime] {
 				if err != nil {
 					t.Fatalf("generate: %v", err)
@@ -183,7 +181,7 @@ func TestVariants(t *testing.T) {
 			if tt.opts.UID == 0 {
 				tt.opts.UID = DefaultUID
 			}
-			tt.opts.Today = goldenToday
+			tt.opts.Today = testfile.GoldenToday
 			if tt.expect.uid == 0 {
 				tt.expect.uid = DefaultUID
 			}
@@ -257,4 +255,18 @@ func splitTags(tags string) []string {
 		return nil
 	}
 	return strings.Split(tags, ",")
+}
+
+// buildkitLint runs BuildKit's own checks and returns one line per warning.
+func buildkitLint(t testing.TB, dockerfile []byte) []string {
+	t.Helper()
+	findings, err := lint.BuildKitLint("Dockerfile", dockerfile)
+	if err != nil {
+		t.Fatalf("buildkit lint: %v", err)
+	}
+	var out []string
+	for _, f := range findings {
+		out = append(out, fmt.Sprintf("line %d: %s: %s", f.Line, f.Rule, f.Message))
+	}
+	return out
 }

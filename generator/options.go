@@ -11,20 +11,14 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/dockhard/dockhard/generator/catalog"
 	"github.com/dockhard/dockhard/generator/inputerr"
-)
-
-// Builders and runtimes dockhard knows, in the order help text lists them.
-var (
-	Builders = []string{"chainguard", "ubuntu", "golang", "dhi"}
-	Runtimes = []string{"distroless", "alpine", "chainguard", "dhi", "scratch"}
 )
 
 // Defaults.
 const (
-	DefaultBuilder = "chainguard"
-	DefaultUID     = 65532
-	maxUID         = 2147483647
+	DefaultUID = 65532
+	maxUID     = 2147483647
 )
 
 // Options are the choices behind one generated Dockerfile. The flags of
@@ -117,11 +111,11 @@ var safePath = regexp.MustCompile(`^[A-Za-z0-9._/@+-]+$`)
 // Validate checks every option. It is the single gate: flags, the wizard and
 // recorded headers all pass through it before anything is rendered.
 func (o *Options) Validate() error {
-	if o.Builder != "" && !slices.Contains(Builders, o.Builder) {
-		return inputerr.Errorf("--builder %s: unknown builder; use one of %s", inputerr.Quote(o.Builder), strings.Join(Builders, ", "))
+	if o.Builder != "" && !slices.Contains(catalog.Builders, o.Builder) {
+		return inputerr.Errorf("--builder %s: unknown builder; use one of %s", inputerr.Quote(o.Builder), strings.Join(catalog.Builders, ", "))
 	}
-	if o.Runtime != "" && !slices.Contains(Runtimes, o.Runtime) {
-		return inputerr.Errorf("--runtime %s: unknown runtime; use one of %s", inputerr.Quote(o.Runtime), strings.Join(Runtimes, ", "))
+	if o.Runtime != "" && !slices.Contains(catalog.Runtimes, o.Runtime) {
+		return inputerr.Errorf("--runtime %s: unknown runtime; use one of %s", inputerr.Quote(o.Runtime), strings.Join(catalog.Runtimes, ", "))
 	}
 	if _, _, err := o.port(); err != nil {
 		return err
@@ -175,7 +169,7 @@ func (o *Options) Validate() error {
 		return err
 	}
 	switch o.Pin {
-	case PinAuto, "auto", PinTag, PinDigest:
+	case catalog.PinAuto, "auto", catalog.PinTag, catalog.PinDigest:
 	default:
 		return inputerr.Errorf("--pin %s: use digest or tag", inputerr.Quote(o.Pin))
 	}
@@ -338,7 +332,7 @@ func (o *Options) Args() []string {
 			args = append(args, flag, value)
 		}
 	}
-	add("--builder", o.Builder, DefaultBuilder)
+	add("--builder", o.Builder, catalog.DefaultBuilder)
 	add("--runtime", o.Runtime, "")
 	if o.Main != "" {
 		add("--main", "./"+path.Clean(o.Main), "./.")

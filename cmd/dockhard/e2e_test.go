@@ -20,7 +20,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dockhard/dockhard/generator"
+	"github.com/dockhard/dockhard/generator/catalog"
 )
 
 // The end-to-end suite builds generated Dockerfiles with real BuildKit
@@ -98,7 +98,7 @@ func TestEndToEnd(t *testing.T) {
 	// archive). Without them the same two builds differ: the check can fail.
 	const epoch = "1764547200" // a commit date: 2025-12-01T00:00:00Z
 	for _, b := range []string{"chainguard", "golang", "ubuntu"} {
-		runtimes, _ := generator.RuntimesFor(b, false)
+		runtimes, _ := catalog.RuntimesFor(b, false)
 		if b == "ubuntu" {
 			runtimes = runtimes[:1]
 		}
@@ -279,14 +279,14 @@ type e2eVariant struct {
 // a digest-pinned build and a build with another uid.
 func e2eVariants() []e2eVariant {
 	var vs []e2eVariant
-	for _, b := range generator.Builders {
-		static, _ := generator.RuntimesFor(b, false)
+	for _, b := range catalog.Builders {
+		static, _ := catalog.RuntimesFor(b, false)
 		for _, r := range static {
 			for _, p := range []string{"webserver", "userprinter"} {
 				vs = append(vs, e2eVariant{program: p, builder: b, runtime: r, uid: 65532})
 			}
 		}
-		withCgo, _ := generator.RuntimesFor(b, true)
+		withCgo, _ := catalog.RuntimesFor(b, true)
 		for _, r := range withCgo {
 			vs = append(vs, e2eVariant{program: "cgodep", builder: b, runtime: r, cgo: true, uid: 65532})
 		}

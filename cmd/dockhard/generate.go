@@ -12,8 +12,10 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/dockhard/dockhard/generator"
+	"github.com/dockhard/dockhard/generator/catalog"
 	"github.com/dockhard/dockhard/generator/inputerr"
 	"github.com/dockhard/dockhard/generator/safefile"
+	"github.com/dockhard/dockhard/generator/write"
 )
 
 type generateOptions struct {
@@ -28,8 +30,8 @@ type generateOptions struct {
 // addOptionFlags binds the flags that shape the output to opts. generate,
 // init and the parser of recorded headers all use it, so the three agree.
 func addOptionFlags(fs *pflag.FlagSet, opts *generator.Options, dockerignore *bool) {
-	fs.StringVar(&opts.Builder, "builder", generator.DefaultBuilder, "build stage image: "+strings.Join(generator.Builders, ", "))
-	fs.StringVar(&opts.Runtime, "runtime", "", "runtime image: "+strings.Join(generator.Runtimes, ", ")+" (default distroless; chainguard for cgo programs from the chainguard builder, whose glibc is newer than Debian 13's)")
+	fs.StringVar(&opts.Builder, "builder", catalog.DefaultBuilder, "build stage image: "+strings.Join(catalog.Builders, ", "))
+	fs.StringVar(&opts.Runtime, "runtime", "", "runtime image: "+strings.Join(catalog.Runtimes, ", ")+" (default distroless; chainguard for cgo programs from the chainguard builder, whose glibc is newer than Debian 13's)")
 	fs.StringVar(&opts.Main, "main", "", "main package to build, like ./cmd/server (required when there are several and none at the root)")
 	fs.StringVar(&opts.Port, "port", "auto", "port to EXPOSE: a number, auto (detected) or none")
 	fs.Var(newDecimalInt(&opts.UID, generator.DefaultUID, ""), "uid", "numeric user and group the image runs as (not 0)")
@@ -174,12 +176,12 @@ func runGenerate(cmd *cobra.Command, streams ioStreams, dir string, opts *genera
 
 // printOrInspect prints the Dockerfile when it goes to standard output (and
 // returns no states), else reads what is on disk where the files go.
-func printOrInspect(streams ioStreams, res *generator.Result) ([]generator.FileState, error) {
+func printOrInspect(streams ioStreams, res *generator.Result) ([]write.FileState, error) {
 	if res.Plan.DockerfilePath == "-" {
 		_, err := streams.Out.Write(res.Dockerfile)
 		return nil, err
 	}
-	return generator.Inspect(res.Files())
+	return write.Inspect(res.Files())
 }
 
 // withRecordedOptions re-uses the options recorded in the header of a
@@ -291,7 +293,7 @@ func recordedArgs(path string) ([]string, bool, error) {
 	if !ok {
 		return nil, false, nil
 	}
-	rest, ok := strings.CutPrefix(line, generator.HeaderPrefix)
+	rest, ok := strings.CutPrefix(line, write.HeaderPrefix)
 	if !ok {
 		return nil, false, nil
 	}

@@ -12,9 +12,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/dockhard/dockhard/generator"
 	"github.com/dockhard/dockhard/generator/detect"
 	"github.com/dockhard/dockhard/generator/inputerr"
+	"github.com/dockhard/dockhard/generator/lint"
 	"github.com/dockhard/dockhard/generator/safefile"
 )
 
@@ -45,7 +45,7 @@ Exit codes: 0 clean (nothing at or above --fail-on); 1 findings at or above
 			if explain != "" {
 				return printExplain(streams.Out, explain)
 			}
-			threshold, err := generator.ParseSeverity(failOn)
+			threshold, err := lint.ParseSeverity(failOn)
 			if err != nil {
 				return err
 			}
@@ -63,7 +63,7 @@ Exit codes: 0 clean (nothing at or above --fail-on); 1 findings at or above
 			if len(args) == 0 {
 				args = []string{"Dockerfile"}
 			}
-			var all []generator.Finding
+			var all []lint.Finding
 			var modules []string
 			for _, name := range args {
 				data, err := readInput(streams.In, name)
@@ -77,12 +77,12 @@ Exit codes: 0 clean (nothing at or above --fail-on); 1 findings at or above
 				if module != "" {
 					modules = append(modules, module)
 				}
-				lintOpts := generator.LintOptions{GoVersion: goVersion, BuildArgs: values, Context: cmd.Context()}
-				findings, err := generator.Lint(name, data, lintOpts)
+				lintOpts := lint.LintOptions{GoVersion: goVersion, BuildArgs: values, Context: cmd.Context()}
+				findings, err := lint.Lint(name, data, lintOpts)
 				if err != nil {
 					return err
 				}
-				bk, err := generator.BuildKitLintWith(name, data, lintOpts)
+				bk, err := lint.BuildKitLintWith(name, data, lintOpts)
 				if err != nil {
 					return err
 				}
@@ -92,7 +92,7 @@ Exit codes: 0 clean (nothing at or above --fail-on); 1 findings at or above
 			switch format {
 			case "json":
 				if all == nil {
-					all = []generator.Finding{}
+					all = []lint.Finding{}
 				}
 				enc := json.NewEncoder(streams.Out)
 				enc.SetIndent("", "  ")
@@ -163,7 +163,7 @@ func goVersionFor(dockerfile, gomod string) (version, moduleDir string, err erro
 	return v, dir, nil
 }
 
-func printFindings(w io.Writer, all []generator.Finding, modules []string) {
+func printFindings(w io.Writer, all []lint.Finding, modules []string) {
 	counts := map[string]int{}
 	for _, f := range all {
 		state := ""
@@ -185,10 +185,10 @@ func printFindings(w io.Writer, all []generator.Finding, modules []string) {
 }
 
 func printExplain(w io.Writer, id string) error {
-	r := generator.RuleByID(strings.ToUpper(id))
+	r := lint.RuleByID(strings.ToUpper(id))
 	if r.ID == "" {
 		var ids []string
-		for _, r := range generator.Rules {
+		for _, r := range lint.Rules {
 			ids = append(ids, r.ID)
 		}
 		return &usageError{fmt.Errorf("--explain %q: no such rule; rules are %s (BK: rules are BuildKit's, see docs.docker.com/reference/build-checks)", id, strings.Join(ids, ", "))}
@@ -258,13 +258,13 @@ type sarifSuppression struct {
 	Justification string `json:"justification,omitempty"`
 }
 
-func sarifLevel(s generator.Severity) string {
-	return map[generator.Severity]string{generator.SeverityError: "error", generator.SeverityWarning: "warning", generator.SeverityInfo: "note"}[s]
+func sarifLevel(s lint.Severity) string {
+	return map[lint.Severity]string{lint.SeverityError: "error", lint.SeverityWarning: "warning", lint.SeverityInfo: "note"}[s]
 }
 
-func writeSARIF(w io.Writer, all []generator.Finding) error {
+func writeSARIF(w io.Writer, all []lint.Finding) error {
 	driver := sarifDriver{Name: "dockhard", InformationURI: "https://github.com/dockhard/dockhard", Version: version}
-	for _, r := range generator.Rules {
+	for _, r := range lint.Rules {
 		driver.Rules = append(driver.Rules, sarifRule{
 			ID: r.ID, Name: r.Title,
 			ShortDescription:     sarifText{r.Title},

@@ -12,7 +12,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/dockhard/dockhard/generator"
+	"github.com/dockhard/dockhard/generator/write"
 )
 
 func main() {
@@ -32,11 +32,11 @@ const stuckGrace = 500 * time.Millisecond
 // is never ended inside it.
 var writing sync.Mutex
 
-// writeFiles is generator.WriteFiles inside the write section.
-func writeFiles(states []generator.FileState, force bool) ([]string, error) {
+// writeFiles is write.WriteFiles inside the write section.
+func writeFiles(states []write.FileState, force bool) ([]string, error) {
 	writing.Lock()
 	defer writing.Unlock()
-	return generator.WriteFiles(states, force)
+	return write.WriteFiles(states, force)
 }
 
 // exitWhenStuck ends the process with exit 130 when a command has not

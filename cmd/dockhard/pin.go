@@ -8,9 +8,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dockhard/dockhard/generator/catalog"
+	"github.com/dockhard/dockhard/generator/pin"
+	"github.com/dockhard/dockhard/generator/write"
 	"github.com/spf13/cobra"
-
-	"github.com/dockhard/dockhard/generator"
 )
 
 // mirrorsEnv holds registry mirrors as REGISTRY=MIRROR pairs separated by
@@ -71,16 +72,16 @@ Paths are relative to the current directory.`,
 			}
 			if !check {
 				// A path that cannot be written is known before the network.
-				if _, err := generator.Inspect([]generator.File{{Path: output}}); err != nil {
+				if _, err := write.Inspect([]write.File{{Path: output}}); err != nil {
 					return err
 				}
 			}
-			opts := generator.PinOptions{Mirrors: map[string]string{}, Insecure: insecure, Today: time.Now().UTC(), Context: cmd.Context(), Timeout: timeout}
+			opts := pin.PinOptions{Mirrors: map[string]string{}, Insecure: insecure, Today: time.Now().UTC(), Context: cmd.Context(), Timeout: timeout}
 			if env := os.Getenv(mirrorsEnv); env != "" {
 				mirrors = append(strings.Split(env, ","), mirrors...)
 			}
 			for _, m := range mirrors {
-				registry, mirror, err := generator.ParseMirror(m)
+				registry, mirror, err := pin.ParseMirror(m)
 				if err != nil {
 					return err
 				}
@@ -93,7 +94,7 @@ Paths are relative to the current directory.`,
 			// End of life needs no registry: report it first, so that it
 			// shows even when a registry cannot be reached.
 			pastEOL := printEndOfLife(streams, cat, opts.Today)
-			fresh, changes, err := generator.Pin(cat, opts)
+			fresh, changes, err := pin.Pin(cat, opts)
 			if err != nil {
 				return err
 			}
@@ -117,11 +118,11 @@ Paths are relative to the current directory.`,
 				fmt.Fprintln(streams.Out, "every pin is current")
 				return nil
 			}
-			data, err := generator.MarshalCatalog(fresh)
+			data, err := catalog.Marshal(fresh)
 			if err != nil {
 				return err
 			}
-			states, err := generator.Inspect([]generator.File{{Path: output, Content: data}})
+			states, err := write.Inspect([]write.File{{Path: output, Content: data}})
 			if err != nil {
 				return err
 			}
@@ -142,16 +143,16 @@ Paths are relative to the current directory.`,
 	fs.StringVarP(&output, "output", "o", "", "where to write the refreshed catalog (default: the --catalog file)")
 	fs.BoolVar(&check, "check", false, "write nothing; exit 1 when any pin is stale or any image is past its end of life")
 	fs.StringArrayVar(&mirrors, "registry-mirror", nil, "resolve REGISTRY through MIRROR, as REGISTRY=MIRROR (repeatable; also $"+mirrorsEnv+", comma-separated)")
-	fs.DurationVar(&timeout, "timeout", generator.DefaultPinTimeout, "how long one image's resolution may take (connect, TLS, response headers, whole call)")
+	fs.DurationVar(&timeout, "timeout", pin.DefaultPinTimeout, "how long one image's resolution may take (connect, TLS, response headers, whole call)")
 	fs.StringArrayVar(&insecure, "insecure-registry", nil, "allow plain HTTP for this registry host only (repeatable)")
 	return cmd
 }
 
 // printEndOfLife prints the catalog's images past or near their end of
 // life and returns how many are past it.
-func printEndOfLife(streams ioStreams, cat *generator.Catalog, today time.Time) int {
+func printEndOfLife(streams ioStreams, cat *catalog.Catalog, today time.Time) int {
 	past := 0
-	for _, r := range generator.CatalogEndOfLife(cat, today) {
+	for _, r := range catalog.CatalogEndOfLife(cat, today) {
 		if r.Past {
 			past++
 			fmt.Fprintf(streams.Out, "%s %s: past its end of life (%s); instead use %s\n", r.Key, r.Ref, r.EOL, r.Instead)
@@ -162,11 +163,11 @@ func printEndOfLife(streams ioStreams, cat *generator.Catalog, today time.Time) 
 	return past
 }
 
-func loadCatalog(file string) (*generator.Catalog, error) {
+func loadCatalog(file string) (*catalog.Catalog, error) {
 	if file == "" {
-		return generator.DefaultCatalog()
+		return catalog.DefaultCatalog()
 	}
-	return generator.LoadCatalog(file)
+	return catalog.LoadCatalog(file)
 }
 
 func newImagesCmd(streams ioStreams) *cobra.Command {
@@ -184,7 +185,7 @@ func newImagesCmd(streams ioStreams) *cobra.Command {
 				return err
 			}
 			if asJSON {
-				data, err := generator.MarshalCatalog(cat)
+				data, err := catalog.Marshal(cat)
 				if err != nil {
 					return err
 				}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/dockhard/dockhard/generator"
+	"github.com/dockhard/dockhard/generator/catalog"
 	"github.com/dockhard/dockhard/generator/detect"
 )
 
@@ -76,12 +77,12 @@ func askOptions(p Prompter, f *detect.Facts, o generator.Options, preset map[str
 	// 2. Builder.
 	builder := o.Builder
 	if builder == "" {
-		builder = generator.DefaultBuilder
+		builder = catalog.DefaultBuilder
 	}
 	if !preset["builder"] {
 		answer, err := p.Select("Which image should build the program?",
 			"The build stage holds the Go toolchain; only the binary reaches the final image.",
-			generator.Builders, func(v string) string { return builderHelp[v] }, builder)
+			catalog.Builders, func(v string) string { return builderHelp[v] }, builder)
 		if err != nil {
 			return o, err
 		}
@@ -91,18 +92,18 @@ func askOptions(p Prompter, f *detect.Facts, o generator.Options, preset map[str
 
 	// 3. Runtime: only those that can run this program.
 	if !preset["runtime"] {
-		allowed, refused := generator.RuntimesFor(builder, cgo)
+		allowed, refused := catalog.RuntimesFor(builder, cgo)
 		help := "The final image: it receives only the binary."
 		if len(refused) > 0 {
 			var hidden []string
-			for _, r := range generator.Runtimes {
+			for _, r := range catalog.Runtimes {
 				if _, ok := refused[r]; ok {
 					hidden = append(hidden, r)
 				}
 			}
 			help += " Hidden because this program needs cgo and they cannot run it with the " + builder + " builder: " + strings.Join(hidden, ", ") + "."
 		}
-		def := generator.DefaultRuntime(builder, cgo)
+		def := catalog.DefaultRuntime(builder, cgo)
 		answer, err := p.Select("Which image should run it?", help, allowed, func(v string) string { return runtimeHelp[v] }, def)
 		if err != nil {
 			return o, err

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
+	"time"
 )
 
 // Write creates name (and its directories) with content.
@@ -53,3 +54,16 @@ func DetectEnv(t testing.TB) {
 	t.Setenv("GOWORK", "off")
 	t.Setenv("GOMODCACHE", Path("testdata", "modcache"))
 }
+
+// Day is a date written 2006-01-02, for tests that fix the day.
+func Day(s string) time.Time {
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+// GoldenToday is the date the golden files judge end of life on, so that
+// they do not change with the calendar.
+var GoldenToday = time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)

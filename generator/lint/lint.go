@@ -1,4 +1,4 @@
-package generator
+package lint
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/distribution/reference"
+	"github.com/dockhard/dockhard/generator/catalog"
 	"github.com/dockhard/dockhard/generator/inputerr"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
@@ -80,7 +81,7 @@ type LintOptions struct {
 	// Context ends a long lint early (an interrupt); nil means never.
 	Context context.Context
 	// Catalog holds the end-of-life dates; nil means the built-in one.
-	Catalog *Catalog
+	Catalog *catalog.Catalog
 	// Today is the date end of life is judged on; zero means now.
 	Today time.Time
 }
@@ -93,7 +94,8 @@ var (
 	// Docker Hardened Images' static: the dated tags without glibc.
 	staticRuntime = regexp.MustCompile(`(^scratch$|distroless/static|chainguard/static|dhi\.io/static:\d+(-debian\d+|-alpine[\d.]*)?(@|$))`)
 	numericUser   = regexp.MustCompile(`^\d+(:\d+)?$`)
-	secretName    = regexp.MustCompile(`(?i)(secret|token|passw|api_?key|credential|private_?key)`)
+	// SecretName is an ARG or ENV name that suggests a secret.
+	SecretName    = regexp.MustCompile(`(?i)(secret|token|passw|api_?key|credential|private_?key)`)
 	ignoreComment = regexp.MustCompile(`^dockhard:ignore\s+(DH\d{3})\b\s*(.*)$`)
 	// The removals name whole paths: /usr/sbin is not /sbin.
 	shellRemoval = regexp.MustCompile(`rm -[rf]+\s([^;&|]*\s)?(/bin/sh|/bin/\*|/bin|/bin/busybox)(\s|$)`)
@@ -132,7 +134,7 @@ func Lint(name string, data []byte, opts LintOptions) ([]Finding, error) {
 		}
 	}
 	if opts.Catalog == nil {
-		opts.Catalog = builtInCatalog()
+		opts.Catalog = catalog.BuiltIn()
 	}
 	if opts.Today.IsZero() {
 		opts.Today = time.Now().UTC()
@@ -271,7 +273,7 @@ func (l *linter) checkBase(st instructions.Stage, base string, stageNames map[st
 	case digested:
 	case !hasTag:
 		l.report("DH002", stageFrom{st}, "%s has no tag: it means latest, a different image tomorrow; pin a version tag or a digest", base)
-	case tagged.Tag() == "latest" || unversionedTags[tagged.Tag()]:
+	case tagged.Tag() == "latest" || catalog.UnversionedTags[tagged.Tag()]:
 		l.report("DH002", stageFrom{st}, "%s names no version; pin it by digest (%s@sha256:…)", base, base)
 	}
 }
@@ -329,13 +331,13 @@ func (l *linter) checkCommands(st instructions.Stage, staticFinal bool) {
 			}
 		case *instructions.ArgCommand:
 			for _, a := range c.Args {
-				if secretName.MatchString(a.Key) {
+				if SecretName.MatchString(a.Key) {
 					l.report("DH018", c, "ARG %s looks like a secret: build arguments are stored in the image history; use RUN --mount=type=secret", a.Key)
 				}
 			}
 		case *instructions.EnvCommand:
 			for _, kv := range c.Env {
-				if secretName.MatchString(kv.Key) {
+				if SecretName.MatchString(kv.Key) {
 					l.report("DH018", c, "ENV %s looks like a secret: it is stored in the image; pass it at run time", kv.Key)
 				}
 				cgoOff = cgoOff || (kv.Key == "CGO_ENABLED" && kv.Value == "0")
@@ -352,7 +354,7 @@ func (l *linter) checkCommands(st instructions.Stage, staticFinal bool) {
 				l.report("DH021", c, "apk add without --no-cache leaves the package index in the layer")
 			}
 			if l.opts.GoVersion != "" && distroGo.MatchString(line) && !toolchainSet && !strings.Contains(line, "GOTOOLCHAIN=") {
-				l.report("DH016", c, "the distribution's Go package may be older than go.mod's Go %s; set ENV GOTOOLCHAIN=go%s", l.opts.GoVersion, fullVersion(l.opts.GoVersion))
+				l.report("DH016", c, "the distribution's Go package may be older than go.mod's Go %s; set ENV GOTOOLCHAIN=go%s", l.opts.GoVersion, catalog.FullGoVersion(l.opts.GoVersion))
 			}
 			if strings.Contains(line, "go mod download") && !sourceCopied {
 				downloaded = true

@@ -1,4 +1,4 @@
-package generator
+package pin
 
 import (
 	"io"
@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dockhard/dockhard/generator/catalog"
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/registry"
@@ -89,8 +90,8 @@ func empty() v1.ImageIndex {
 }
 
 // pinCatalog is a minimal catalog of images on the test registry.
-func pinCatalog(host string) *Catalog {
-	return &Catalog{Images: map[string]CatalogImage{
+func pinCatalog(host string) *catalog.Catalog {
+	return &catalog.Catalog{Images: map[string]catalog.CatalogImage{
 		"runtime/alpine":     {Image: host + "/library/alpine", Tag: "3.24.1", Checked: "2026-01-01", Libc: "musl"},
 		"runtime/distroless": {Image: host + "/distroless/static", Tag: "nonroot", Digest: "sha256:" + strings.Repeat("0", 64), Checked: "2026-01-01", Libc: "none"},
 		"builder/golang":     {Image: host + "/library/golang", Tag: "{go}-bookworm", Digests: map[string]string{"1.22.2-bookworm": "sha256:" + strings.Repeat("1", 64)}, Checked: "2026-01-01", Libc: "glibc-2.36"},
@@ -135,7 +136,7 @@ func TestPinResolvesIndexDigests(t *testing.T) {
 func TestPinThroughMirror(t *testing.T) {
 	reg := newTestRegistry(t)
 	want := reg.pushImage(t, reg.host+"/cgr.dev/chainguard/static:latest")
-	cat := &Catalog{Images: map[string]CatalogImage{
+	cat := &catalog.Catalog{Images: map[string]catalog.CatalogImage{
 		"runtime/chainguard": {Image: "cgr.dev/chainguard/static", Tag: "latest", Digest: "sha256:" + strings.Repeat("0", 64), Checked: "2026-01-01", Libc: "none"},
 	}}
 	registry, mirror, err := ParseMirror("cgr.dev=" + reg.host + "/cgr.dev")
@@ -182,15 +183,15 @@ func TestParseMirror(t *testing.T) {
 
 func TestPinModes(t *testing.T) {
 	cat := pinCatalog("registry.example")
-	cat.Images["runtime/alpine"] = CatalogImage{Image: "alpine", Tag: "3.24.1", Digest: "sha256:" + strings.Repeat("a", 64), Checked: "2026-01-01"}
+	cat.Images["runtime/alpine"] = catalog.CatalogImage{Image: "alpine", Tag: "3.24.1", Digest: "sha256:" + strings.Repeat("a", 64), Checked: "2026-01-01"}
 	tests := []struct {
 		key, pin, want string
 	}{
-		{"runtime/alpine", PinAuto, "alpine:3.24.1"},
-		{"runtime/alpine", PinTag, "alpine:3.24.1"},
-		{"runtime/alpine", PinDigest, "alpine:3.24.1@sha256:" + strings.Repeat("a", 64)},
-		{"runtime/distroless", PinTag, "registry.example/distroless/static:nonroot@sha256:" + strings.Repeat("0", 64)},
-		{"builder/golang", PinDigest, "registry.example/library/golang:1.22.2-bookworm@sha256:" + strings.Repeat("1", 64)},
+		{"runtime/alpine", catalog.PinAuto, "alpine:3.24.1"},
+		{"runtime/alpine", catalog.PinTag, "alpine:3.24.1"},
+		{"runtime/alpine", catalog.PinDigest, "alpine:3.24.1@sha256:" + strings.Repeat("a", 64)},
+		{"runtime/distroless", catalog.PinTag, "registry.example/distroless/static:nonroot@sha256:" + strings.Repeat("0", 64)},
+		{"builder/golang", catalog.PinDigest, "registry.example/library/golang:1.22.2-bookworm@sha256:" + strings.Repeat("1", 64)},
 	}
 	for _, tt := range tests {
 		got, err := cat.Images[tt.key].Ref("1.22.2", tt.pin)
@@ -198,7 +199,7 @@ func TestPinModes(t *testing.T) {
 			t.Errorf("%s --pin %q: %s, %v; want %s", tt.key, tt.pin, got, err, tt.want)
 		}
 	}
-	_, err := cat.Images["builder/golang"].Ref("1.23.0", PinDigest)
+	_, err := cat.Images["builder/golang"].Ref("1.23.0", catalog.PinDigest)
 	if err == nil || !strings.Contains(err.Error(), `add "1.23.0-bookworm" to the entry's digests and run `+"`dockhard pin`") {
 		t.Errorf("a tag without a digest under --pin digest: %v", err)
 	}

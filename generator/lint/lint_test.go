@@ -1,4 +1,4 @@
-package generator
+package lint
 
 import (
 	"context"
@@ -13,11 +13,12 @@ import (
 	"time"
 
 	"github.com/dockhard/dockhard/generator/inputerr"
+	"github.com/dockhard/dockhard/generator/internal/testfile"
 )
 
 func lintFixture(t *testing.T, name string) []Finding {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "testdata", "lint", name))
+	data, err := os.ReadFile(testfile.Path("testdata", "lint", name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,17 +98,17 @@ func TestArticlesDockerfiles(t *testing.T) {
 // lint: every Dockerfile dockhard writes, across the golden matrix and
 // variants, passes every rule and BuildKit's checks.
 func TestGeneratedDockerfilesLintClean(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join("..", "testdata", "golden", "*.Dockerfile"))
+	files, err := filepath.Glob(testfile.Path("testdata", "golden", "*.Dockerfile"))
 	if err != nil || len(files) < 20 {
 		t.Fatalf("golden Dockerfiles: %v (%d)", err, len(files))
 	}
-	files = append(files, filepath.Join("..", "examples", "webserver", "Dockerfile"), filepath.Join("..", "examples", "userprinter", "Dockerfile"))
+	files = append(files, testfile.Path("examples", "webserver", "Dockerfile"), testfile.Path("examples", "userprinter", "Dockerfile"))
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
-		findings, err := Lint(f, data, LintOptions{Today: goldenToday})
+		findings, err := Lint(f, data, LintOptions{Today: testfile.GoldenToday})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -122,7 +123,7 @@ func TestGeneratedDockerfilesLintClean(t *testing.T) {
 }
 
 func TestLintSuppression(t *testing.T) {
-	data, _ := os.ReadFile(filepath.Join("..", "testdata", "lint", "DH005-fail.Dockerfile"))
+	data, _ := os.ReadFile(testfile.Path("testdata", "lint", "DH005-fail.Dockerfile"))
 	suppressed := strings.Replace(string(data), "USER nonroot:nonroot", "# dockhard:ignore DH005 the platform maps nonroot itself\nUSER nonroot:nonroot", 1)
 	findings, err := Lint("x", []byte(suppressed), LintOptions{})
 	if err != nil || len(findings) != 1 {
@@ -142,7 +143,7 @@ func TestLintParseError(t *testing.T) {
 // A base chosen by a build argument is reported as such, everything else
 // is judged, and --build-arg values let lint judge the base itself.
 func TestLintBaseChosenByBuildArg(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join("..", "testdata", "lint", "DH025-fail.Dockerfile"))
+	data, err := os.ReadFile(testfile.Path("testdata", "lint", "DH025-fail.Dockerfile"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +182,7 @@ func TestLintStopsOnCancel(t *testing.T) {
 // Alpine hardened in a stage of its own and copied onto scratch: the root
 // stage is judged like a final stage with a shell.
 func TestLintRuntimeRootStage(t *testing.T) {
-	good, err := os.ReadFile(filepath.Join("..", "testdata", "lint", "DH024-pass.Dockerfile"))
+	good, err := os.ReadFile(testfile.Path("testdata", "lint", "DH024-pass.Dockerfile"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package generator
+package lint
 
 // Rules is every rule lint reports, in id order. Sources: the two articles
 // the project grew from, the CIS Docker Benchmark (section 4, container

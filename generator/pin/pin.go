@@ -1,9 +1,7 @@
-package generator
+package pin
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -13,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dockhard/dockhard/generator/catalog"
 	"github.com/dockhard/dockhard/generator/inputerr"
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
@@ -69,8 +68,8 @@ func ParseMirror(s string) (registry, mirror string, err error) {
 // digest the registry serves now and returns the refreshed catalog with
 // today's check date. It fails whole: any image that cannot be resolved is
 // an error naming the image and the registry, and no catalog is returned.
-func Pin(cat *Catalog, o PinOptions) (*Catalog, []PinChange, error) {
-	out := &Catalog{Comment: cat.Comment, Images: map[string]CatalogImage{}}
+func Pin(cat *catalog.Catalog, o PinOptions) (*catalog.Catalog, []PinChange, error) {
+	out := &catalog.Catalog{Comment: cat.Comment, Images: map[string]catalog.CatalogImage{}}
 	var changes []PinChange
 	for _, key := range cat.Keys() {
 		img := cat.Images[key]
@@ -227,16 +226,4 @@ func hasCode(e *transport.Error, codes ...transport.ErrorCode) bool {
 		}
 	}
 	return false
-}
-
-// MarshalCatalog writes a catalog the one way: indented, keys sorted.
-func MarshalCatalog(c *Catalog) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(c); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
 }

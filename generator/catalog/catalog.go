@@ -1,4 +1,4 @@
-package generator
+package catalog
 
 import (
 	"bytes"
@@ -87,9 +87,9 @@ var (
 	digestPattern = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
 	datePattern   = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 	tagPattern    = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
-	// unversionedTags name a moving target, not a version: such a pin
+	// UnversionedTags name a moving target, not a version: such a pin
 	// needs a digest.
-	unversionedTags = map[string]bool{"latest": true, "nonroot": true, "debug": true, "debug-nonroot": true}
+	UnversionedTags = map[string]bool{"latest": true, "nonroot": true, "debug": true, "debug-nonroot": true}
 )
 
 // DefaultCatalog returns the embedded image catalog.
@@ -186,7 +186,7 @@ func (i CatalogImage) validate() error {
 	if i.Tag == "" {
 		return fmt.Errorf("no tag: every image is pinned to an explicit tag")
 	}
-	if unversionedTags[i.Tag] && i.Digest == "" {
+	if UnversionedTags[i.Tag] && i.Digest == "" {
 		return fmt.Errorf("tag %q names no version; pin it with a digest", i.Tag)
 	}
 	// Check the reference with {go} filled by a sample version.
@@ -220,7 +220,7 @@ func (i CatalogImage) Ref(goVersion, pin string) (string, error) {
 	}
 	ref := i.Image + ":" + tag
 	switch {
-	case unversionedTags[tag] || pin == PinDigest || i.PinByDigest && digest != "" && pin != PinTag:
+	case UnversionedTags[tag] || pin == PinDigest || i.PinByDigest && digest != "" && pin != PinTag:
 		if digest == "" && strings.Contains(i.Tag, "{go}") {
 			return "", fmt.Errorf("%s has no digest in the catalog; add %q to the entry's digests and run `dockhard pin`", ref, tag)
 		}
@@ -327,4 +327,16 @@ func CatalogEndOfLife(cat *Catalog, today time.Time) []EOLReport {
 		}
 	}
 	return out
+}
+
+// Marshal writes a catalog the one way: indented, keys sorted.
+func Marshal(c *Catalog) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(c); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
