@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -66,20 +67,6 @@ func allVariants() []variant {
 	return out
 }
 
-// cgoAllowed lists the cgo pairs that can work: the runtime's glibc must be
-// at least the builder's. Debian 13's golang and DHI images (glibc 2.41)
-// and Ubuntu 24.04 (2.39) run on distroless' and DHI's Debian 13 (2.41);
-// anything runs on
-// Chainguard's rolling glibc; Chainguard's Go builds against that rolling
-// glibc, which no Debian has. Written out by hand, so that the catalog's
-// libc data is checked against it.
-var cgoAllowed = map[string]bool{
-	"golang-distroless": true, "golang-chainguard": true, "golang-dhi": true,
-	"ubuntu-distroless": true, "ubuntu-chainguard": true, "ubuntu-dhi": true,
-	"dhi-distroless": true, "dhi-chainguard": true, "dhi-dhi": true,
-	"chainguard-chainguard": true,
-}
-
 func TestMatrix(t *testing.T) {
 	allowed := 0
 	for _, v := range allVariants() {
@@ -90,7 +77,8 @@ func TestMatrix(t *testing.T) {
 			}
 			facts := detectFixture(t, fx)
 			res, err := GenerateFrom(facts, &Options{Builder: v.builder, Runtime: v.runtime, UID: DefaultUID, Today: testfile.GoldenToday})
-			if !v.cgo || cgoAllowed[v.builder+"-"+v.runtime] {
+			cgoRuntimes, _ := catalog.RuntimesFor(v.builder, true)
+			if !v.cgo || slices.Contains(cgoRuntimes, v.runtime) {
 				if err != nil {
 					t.Fatalf("generate: %v", err)
 				}

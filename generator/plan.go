@@ -172,7 +172,7 @@ func NewPlan(f *detect.Facts, o *Options, cat *catalog.Catalog) (*Plan, error) {
 		return nil, inputerr.Errorf("go.mod asks for Go %s, which dockhard cannot turn into an image tag (expected 1.N or 1.N.P)", inputerr.Quote(buildGo))
 	}
 	minor, _ := strconv.Atoi(catalog.GoVersion.FindStringSubmatch(buildGo)[1])
-	if (p.Builder == "golang" || p.Builder == "dhi") && minor < 21 {
+	if cat.GoInTag(p.Builder) && minor < 21 {
 		return nil, inputerr.Errorf("go.mod asks for Go %s; the golang builder's tags name go.mod's exact release, which needs Go 1.21 or later: raise the go line (`go mod edit -go=1.27.0`) or use --builder chainguard", buildGo)
 	}
 	if p.BuilderImage, err = catalogRef(cat, "builder/"+p.Builder, buildGo, o.Pin); err != nil {
@@ -186,16 +186,16 @@ func NewPlan(f *detect.Facts, o *Options, cat *catalog.Catalog) (*Plan, error) {
 			return nil, err
 		}
 	}
-	if p.Builder == "ubuntu" {
-		// Debian's package may be older than go.mod's Go; the toolchain
-		// switch (Go 1.21+) fetches the exact one. Older go lines are
-		// satisfied by the packaged Go itself.
+	if b := cat.Builder(p.Builder); b.DistroGo {
+		// The distribution's package may be older than go.mod's Go; the
+		// toolchain switch (Go 1.21+) fetches the exact one. Older go
+		// lines are satisfied by the packaged Go itself.
 		if minor >= 21 {
 			p.GoToolchain = "go" + catalog.FullGoVersion(buildGo)
 		}
-		p.AptPackages = []string{"ca-certificates", "git", "golang-go"}
+		p.AptPackages = b.Packages
 		if p.CGO {
-			p.AptPackages = []string{"ca-certificates", "gcc", "git", "golang-go", "libc6-dev"}
+			p.AptPackages = b.CgoPackages
 		}
 	}
 
@@ -243,19 +243,14 @@ func NewPlan(f *detect.Facts, o *Options, cat *catalog.Catalog) (*Plan, error) {
 		p.Ports = []int{port}
 	}
 
-	switch p.Runtime {
-	case "scratch":
-		p.WritePasswd = true
-	case "distroless", "chainguard", "dhi":
-		// Their nonroot account is 65532; any other user needs one.
-		p.WritePasswd = p.UID != DefaultUID
-	}
-
-	// scratch has no files at all and alpine ships without tzdata; the
-	// other runtimes carry /usr/share/zoneinfo.
-	if len(main.TimeZones) > 0 && (p.Runtime == "scratch" || p.Runtime == "alpine") {
-		p.EmbedTzdata = true
-	}
+	// A runtime with an account of its own (65532) needs a passwd entry
+	// for any other user; one with a shell gets its account from its
+	// hardening stage.
+	rt := cat.Runtime(p.Runtime)
+	p.WritePasswd = !rt.Shell && p.UID != rt.Account
+	// A program that loads time zones gets them built in where the
+	// runtime has no zoneinfo.
+	p.EmbedTzdata = len(main.TimeZones) > 0 && !rt.Zoneinfo
 	tags, err := ParseTags(o.Tags)
 	if err != nil {
 		return nil, err

@@ -13,22 +13,11 @@ import (
 
 // Descriptions of the choices, shown beside them in the wizard.
 var (
-	builderHelp = map[string]string{
-		"chainguard": "Chainguard's Go: the newest Go, few CVEs, pinned by digest",
-		"ubuntu":     "Ubuntu LTS + golang-go; GOTOOLCHAIN fetches go.mod's exact Go",
-		"golang":     "official golang image at exactly go.mod's Go (Debian 12)",
-	}
 	healthHelp = map[string]string{
 		"http": "GET 127.0.0.1:<port>/healthz must answer 2xx or 3xx",
 		"tcp":  "the port must accept a connection",
 		"exec": "run the program's own probe command",
 		"none": "no HEALTHCHECK",
-	}
-	runtimeHelp = map[string]string{
-		"distroless": "Google distroless: no shell, no package manager, about 2 MB",
-		"alpine":     "Alpine with its shell and apk removed (musl)",
-		"chainguard": "Chainguard's minimal image: no shell, few CVEs, pinned by digest",
-		"scratch":    "empty: only the binary, the CA bundle and an account",
 	}
 )
 
@@ -82,7 +71,7 @@ func askOptions(p Prompter, f *detect.Facts, o generator.Options, preset map[str
 	if !preset["builder"] {
 		answer, err := p.Select("Which image should build the program?",
 			"The build stage holds the Go toolchain; only the binary reaches the final image.",
-			catalog.Builders, func(v string) string { return builderHelp[v] }, builder)
+			catalog.Builders, func(v string) string { return catalog.BuiltIn().Builder(v).Help }, builder)
 		if err != nil {
 			return o, err
 		}
@@ -104,7 +93,7 @@ func askOptions(p Prompter, f *detect.Facts, o generator.Options, preset map[str
 			help += " Hidden because this program needs cgo and they cannot run it with the " + builder + " builder: " + strings.Join(hidden, ", ") + "."
 		}
 		def := catalog.DefaultRuntime(builder, cgo)
-		answer, err := p.Select("Which image should run it?", help, allowed, func(v string) string { return runtimeHelp[v] }, def)
+		answer, err := p.Select("Which image should run it?", help, allowed, func(v string) string { return catalog.BuiltIn().Runtime(v).Help }, def)
 		if err != nil {
 			return o, err
 		}

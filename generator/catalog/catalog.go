@@ -47,10 +47,40 @@ type EndOfLife struct {
 	Source string `json:"source,omitempty"`
 }
 
-// CatalogImage is one base image and its pin.
+// CatalogImage is one base image and its pin. The entry of a builder
+// ("builder/NAME") or a runtime ("runtime/NAME") also says what that
+// choice is: everything dockhard knows about a builder or a runtime lives
+// in its entry and its template (templates/builder-NAME.tmpl,
+// runtime-NAME.tmpl). A runtime's cgo variant ("runtime/NAME-cgo") holds
+// only an image and its pin.
 type CatalogImage struct {
 	// Image is the repository, "cgr.dev/chainguard/go".
 	Image string `json:"image"`
+
+	// Order places the choice in lists (help, the wizard, errors).
+	Order int `json:"order,omitempty"`
+	// Default marks the builder, or the runtime, used when none is chosen.
+	Default bool `json:"default,omitempty"`
+	// Help describes the choice in one line.
+	Help string `json:"help,omitempty"`
+	// Shell says a runtime ships a shell and a package manager: its
+	// template hardens it in a stage of its own, which also adds the
+	// account.
+	Shell bool `json:"shell,omitempty"`
+	// Account is the uid of a runtime's own non-root account (65532);
+	// any other user gets a passwd entry. 0: it has none.
+	Account int `json:"account,omitempty"`
+	// Zoneinfo says a runtime carries /usr/share/zoneinfo; a program that
+	// loads time zones on one without it gets them built in.
+	Zoneinfo bool `json:"zoneinfo,omitempty"`
+	// DistroGo says a builder's Go comes from the distribution's package,
+	// which may be older than go.mod's: GOTOOLCHAIN names the exact one.
+	DistroGo bool `json:"distroGo,omitempty"`
+	// Packages are what a distribution builder installs, and CgoPackages
+	// what it installs for a cgo build.
+	Packages    []string `json:"packages,omitempty"`
+	CgoPackages []string `json:"cgoPackages,omitempty"`
+
 	// Tag may hold {go}, replaced by the Go version the module needs.
 	Tag string `json:"tag"`
 	// Digest pins the image by content; required when Tag is "latest"
@@ -72,17 +102,6 @@ type CatalogImage struct {
 	Note string `json:"note,omitempty"`
 }
 
-// catalogKeys are the entries generate needs.
-var catalogKeys = []string{
-	"builder/chainguard", "builder/golang", "builder/ubuntu",
-	"runtime/alpine", "runtime/chainguard", "runtime/chainguard-cgo",
-	"runtime/distroless", "runtime/distroless-cgo", "runtime/scratch",
-}
-
-// optionalKeys are entries a catalog may lack (catalogs written before
-// they existed): the choice is then refused when asked for.
-var optionalKeys = []string{"builder/dhi", "runtime/dhi", "runtime/dhi-cgo"}
-
 var (
 	digestPattern = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
 	datePattern   = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
@@ -103,7 +122,11 @@ func DefaultCatalog() (*Catalog, error) {
 
 // LoadCatalog reads a catalog file of the same schema as the embedded one.
 // The built-in end-of-life dates always apply as well: a team catalog made
-// before a base reached its end of life must not hide that it did.
+// before a base reached its end of life must not hide that it did. A team
+// catalog pins images: what a builder or runtime is (its order, help,
+// account…) comes from the built-in entry of the same name unless the team
+// entry says it, and scratch, which has nothing to pin, is always there.
+// A choice the team catalog lacks is refused when it is asked for.
 func LoadCatalog(name string) (*Catalog, error) {
 	data, err := safefile.Read(name, safefile.Catalog)
 	if inputerr.Is(err) {
@@ -120,6 +143,7 @@ func LoadCatalog(name string) (*Catalog, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.inheritKinds(builtIn)
 	for _, e := range builtIn.EndOfLife {
 		if !slices.Contains(c.EndOfLife, e) {
 			c.EndOfLife = append(c.EndOfLife, e)
@@ -139,22 +163,9 @@ func ParseCatalog(name string, data []byte) (*Catalog, error) {
 	if c.Images == nil {
 		c.Images = map[string]CatalogImage{}
 	}
-	// scratch is not an image anyone can pin; it is always there.
-	c.Images["runtime/scratch"] = CatalogImage{Image: "scratch", Libc: "none"}
-	for _, k := range catalogKeys {
-		img, ok := c.Images[k]
-		if !ok {
-			return nil, inputerr.Errorf("catalog %s: no entry %q", name, k)
-		}
-		if err := img.validate(); err != nil {
+	for _, k := range slices.Sorted(maps.Keys(c.Images)) {
+		if err := c.Images[k].validate(); err != nil {
 			return nil, inputerr.Errorf("catalog %s: %s: %v", name, k, err)
-		}
-	}
-	for _, k := range optionalKeys {
-		if img, ok := c.Images[k]; ok {
-			if err := img.validate(); err != nil {
-				return nil, inputerr.Errorf("catalog %s: %s: %v", name, k, err)
-			}
 		}
 	}
 	for _, e := range c.EndOfLife {
@@ -339,4 +350,27 @@ func Marshal(c *Catalog) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// inheritKinds fills what a team catalog's builder and runtime entries do
+// not say from the built-in ones (see LoadCatalog).
+func (c *Catalog) inheritKinds(builtIn *Catalog) {
+	for key, def := range builtIn.Images {
+		if !isKind(key) {
+			continue
+		}
+		img, ok := c.Images[key]
+		if !ok {
+			if def.Image == "scratch" {
+				c.Images[key] = def
+			}
+			continue
+		}
+		if img.Order == 0 {
+			img.Order, img.Default, img.Help = def.Order, def.Default, def.Help
+			img.Shell, img.Account, img.Zoneinfo = def.Shell, def.Account, def.Zoneinfo
+			img.DistroGo, img.Packages, img.CgoPackages = def.DistroGo, def.Packages, def.CgoPackages
+			c.Images[key] = img
+		}
+	}
 }

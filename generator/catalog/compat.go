@@ -1,7 +1,9 @@
 package catalog
 
 import (
+	"cmp"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -9,29 +11,88 @@ import (
 	"github.com/dockhard/dockhard/generator/inputerr"
 )
 
-// Builders and runtimes dockhard knows, in the order help text lists them.
+// The builders and runtimes of the built-in catalog, in the order help
+// text lists them, and the default builder.
 var (
-	Builders = []string{"chainguard", "ubuntu", "golang", "dhi"}
-	Runtimes = []string{"distroless", "alpine", "chainguard", "dhi", "scratch"}
+	Builders       = BuiltIn().Builders()
+	Runtimes       = BuiltIn().Runtimes()
+	DefaultBuilder = BuiltIn().DefaultBuilder()
 )
 
-// DefaultBuilder is the builder when none is chosen.
-const DefaultBuilder = "chainguard"
+// isKind says whether a key names a builder or a runtime ("builder/NAME",
+// "runtime/NAME"), not a runtime's cgo variant ("runtime/NAME-cgo").
+func isKind(key string) bool {
+	kind, name, ok := strings.Cut(key, "/")
+	return ok && (kind == "builder" || kind == "runtime" && !strings.HasSuffix(name, "-cgo"))
+}
 
-// DefaultRuntime is distroless, unless the program needs cgo and the
-// builder's C library is newer than distroless' (then Chainguard's glibc
-// image), judged from the built-in catalog's libc data.
+// names lists the catalog's choices of one kind ("builder" or "runtime")
+// by their order.
+func (cat *Catalog) names(kind string) []string {
+	var keys []string
+	for key := range cat.Images {
+		if isKind(key) && strings.HasPrefix(key, kind+"/") {
+			keys = append(keys, key)
+		}
+	}
+	slices.SortFunc(keys, func(a, b string) int {
+		return cmp.Or(cmp.Compare(cat.Images[a].Order, cat.Images[b].Order), strings.Compare(a, b))
+	})
+	for i, k := range keys {
+		keys[i] = strings.TrimPrefix(k, kind+"/")
+	}
+	return keys
+}
+
+// Builders lists the catalog's builders in order.
+func (cat *Catalog) Builders() []string { return cat.names("builder") }
+
+// Runtimes lists the catalog's runtimes in order.
+func (cat *Catalog) Runtimes() []string { return cat.names("runtime") }
+
+// Builder is a builder's entry ("" when the catalog has none).
+func (cat *Catalog) Builder(name string) CatalogImage { return cat.Images["builder/"+name] }
+
+// Runtime is a runtime's entry (its static image).
+func (cat *Catalog) Runtime(name string) CatalogImage { return cat.Images["runtime/"+name] }
+
+// DefaultBuilder is the builder marked default.
+func (cat *Catalog) DefaultBuilder() string { return cat.defaultOf("builder") }
+
+func (cat *Catalog) defaultOf(kind string) string {
+	for _, name := range cat.names(kind) {
+		if cat.Images[kind+"/"+name].Default {
+			return name
+		}
+	}
+	return ""
+}
+
+// GoInTag says a builder's tag names go.mod's exact Go ({go}).
+func (cat *Catalog) GoInTag(builder string) bool {
+	return strings.Contains(cat.Builder(builder).Tag, "{go}")
+}
+
+// DefaultRuntime is the built-in catalog's default runtime for a builder
+// (see Catalog.DefaultRuntime).
 func DefaultRuntime(builder string, cgo bool) string {
 	return BuiltIn().DefaultRuntime(builder, cgo)
 }
 
-// DefaultRuntime is distroless, unless the program needs cgo and the
-// builder's C library is newer than distroless' in this catalog.
+// DefaultRuntime is the runtime marked default, unless the program needs
+// cgo and that runtime cannot run it (the builder's C library is newer):
+// then the first runtime in order that can.
 func (cat *Catalog) DefaultRuntime(builder string, cgo bool) string {
-	if cgo && cat.CheckPair(builder, "distroless", true, "") != nil {
-		return "chainguard"
+	def := cat.defaultOf("runtime")
+	if !cgo || cat.CheckPair(builder, def, true, "") == nil {
+		return def
 	}
-	return "distroless"
+	for _, r := range cat.Runtimes() {
+		if cat.CheckPair(builder, r, true, "") == nil {
+			return r
+		}
+	}
+	return def
 }
 
 // BuiltIn is the embedded catalog, parsed once; the embedded file is
@@ -137,12 +198,12 @@ func (cat *Catalog) CheckPair(builder, runtime string, cgo bool, cgoEvidence str
 	// What would work: other runtimes with this builder, and other builders
 	// with this runtime.
 	var runtimes, builders []string
-	for _, r := range Runtimes {
+	for _, r := range cat.Runtimes() {
 		if r != runtime && cgoRuns(builderLibc, cat.Images[cat.RuntimeKey(r, true)].Libc) {
 			runtimes = append(runtimes, r)
 		}
 	}
-	for _, b := range Builders {
+	for _, b := range cat.Builders() {
 		if b != builder && cgoRuns(cat.Images["builder/"+b].Libc, runtimeLibc) {
 			builders = append(builders, b)
 		}
