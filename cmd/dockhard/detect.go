@@ -136,6 +136,12 @@ func printMains(w io.Writer, title string, mains []detect.MainPackage) {
 			}
 			fmt.Fprintf(w, "    data  %s (%s read at run time: copied into the image, read-only)  %s\n", show(d.Path), kind, evidence(d.Evidence))
 		}
+		for _, e := range mp.TempFiles {
+			fmt.Fprintf(w, "    tmp   %s (writes temporary files: a read-only root file system needs a writable /tmp)\n", evidence(e))
+		}
+		for _, v := range mp.StampVars {
+			fmt.Fprintf(w, "    stamp %s (%s, set at link time with -X)  %s\n", show(v.Symbol), v.Kind, evidence(v.Evidence))
+		}
 		if len(mp.Ports) > 0 && len(mp.HealthRoutes) == 0 {
 			fmt.Fprintln(w, "    health no health route registered (--healthcheck auto probes tcp)")
 		}

@@ -50,6 +50,8 @@ var truth = map[string]struct {
 	"portvar .":              {ports: []int{8080}},
 	"replace/app .":          {},
 	"rootmain .":             {ports: []int{8080}},
+	"stamping cmd/cli":       {},
+	"stamping cmd/server":    {ports: []int{8080}},
 	"timezone .":             {},
 	"timezone cmd/embedded":  {},
 	"toolchain .":            {},

@@ -86,7 +86,7 @@ func DetectWithTags(dir string, buildTags []string) (*Facts, error) {
 		return nil, err
 	}
 	f.NestedModules = nested
-	d := &detector{root: abs, facts: f, pkgs: pkgs, vendor: map[string]*sourcePackage{}, deps: newDepResolver(abs, f, mf, siblings)}
+	d := &detector{root: abs, facts: f, pkgs: pkgs, vendor: map[string]*sourcePackage{}, deps: newDepResolver(abs, f, mf, siblings), stringVars: map[string][]stringVar{}}
 	d.traceValues()
 
 	embeds := map[string]bool{}
@@ -161,6 +161,8 @@ type detector struct {
 	deps   *depResolver
 	// readErr is the first vendored file refused as special or oversized.
 	readErr error
+	// stringVars caches each package's linker-settable string variables.
+	stringVars map[string][]stringVar
 }
 
 // localDir maps an import path of this module to its package directory.
@@ -221,7 +223,7 @@ func chain(walk []reached, i int) []string {
 // built for the target, or is on the known list. Ports are the module's
 // own packages' only.
 func (d *detector) mainPackage(dir string) MainPackage {
-	m := MainPackage{Dir: dir, CgoEvidence: []Evidence{}, Ports: []Port{}, HealthRoutes: []HealthRoute{}, TimeZones: []Evidence{}, DataFiles: []DataFile{}}
+	m := MainPackage{Dir: dir, CgoEvidence: []Evidence{}, Ports: []Port{}, HealthRoutes: []HealthRoute{}, TimeZones: []Evidence{}, DataFiles: []DataFile{}, TempFiles: []Evidence{}}
 	seen := map[string]bool{}
 	walk := []reached{{sp: d.pkgs[dir], label: dir, parent: -1}}
 	seen[d.importPathOf(dir)] = true
@@ -229,6 +231,7 @@ func (d *detector) mainPackage(dir string) MainPackage {
 	var routes []HealthRoute
 	var timeZones []Evidence
 	var dataReads []dataRead
+	var localDirs []string // the module's packages this main reaches
 	tzdata := false
 	missing := map[string]bool{}
 	for i := 0; i < len(walk); i++ {
@@ -250,6 +253,10 @@ func (d *detector) mainPackage(dir string) MainPackage {
 			routes = append(routes, sp.routes...)
 			timeZones = append(timeZones, sp.timeZones...)
 			dataReads = append(dataReads, sp.dataReads...)
+			m.TempFiles = append(m.TempFiles, sp.tempFiles...)
+			if i > 0 {
+				localDirs = append(localDirs, sp.dir)
+			}
 		}
 		if sp.imports["time/tzdata"] {
 			tzdata = true
@@ -290,6 +297,7 @@ func (d *detector) mainPackage(dir string) MainPackage {
 	}
 	m.UnresolvedModules = sortedKeys(missing)
 	m.DataFiles = d.dataFiles(dataReads)
+	m.StampVars = d.stampVars(dir, localDirs)
 	return m
 }
 
@@ -365,7 +373,7 @@ func (d *detector) traceValues() {
 	for _, sp := range d.pkgs {
 		if sp.syntax != nil {
 			found := t.findInPackage(sp.syntax)
-			sp.ports, sp.routes, sp.timeZones, sp.dataReads = found.ports, found.routes, found.timeZones, found.dataReads
+			sp.ports, sp.routes, sp.timeZones, sp.dataReads, sp.tempFiles = found.ports, found.routes, found.timeZones, found.dataReads, found.tempFiles
 		}
 	}
 }

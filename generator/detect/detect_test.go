@@ -1,8 +1,10 @@
 package detect
 
 import (
+	"fmt"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -556,5 +558,50 @@ func TestDetectBuildTags(t *testing.T) {
 	}
 	if !reflect.DeepEqual(f.BuildTags, []string{"metrics"}) {
 		t.Errorf("build tags %q, want [metrics]", f.BuildTags)
+	}
+}
+
+// Stamp variables: package-level strings that -X can set, in the main
+// package and in the version packages it reaches; not a constant, not a
+// computed value, not a test file's, not a file excluded by its build
+// constraint, not a name that says nothing about the build.
+func TestDetectStampVars(t *testing.T) {
+	f := detectFixture(t, "stamping")
+	server, _ := f.Main("cmd/server")
+	got := []string{}
+	for _, v := range server.StampVars {
+		got = append(got, fmt.Sprintf("%s %s %s:%d", v.Symbol, v.Kind, v.Evidence.File, v.Evidence.Line))
+	}
+	want := []string{
+		"main.app_version version cmd/server/main.go:12",
+		"main.date date cmd/server/main.go:16",
+		"example.com/stamping/internal/version.Version version internal/version/version.go:5",
+		"example.com/stamping/internal/version.GitCommit revision internal/version/version.go:6",
+		"example.com/stamping/internal/version.BuildDate date internal/version/version.go:7",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("cmd/server stamp vars:\n got %q\nwant %q", got, want)
+	}
+	cli, _ := f.Main("cmd/cli")
+	if len(cli.StampVars) != 1 || cli.StampVars[0].Symbol != "main.commit" || cli.StampVars[0].Kind != StampRevision {
+		t.Errorf("cmd/cli stamp vars %+v, want only main.commit (revision)", cli.StampVars)
+	}
+}
+
+// Temporary files: the calls a main reaches through the module's packages,
+// not those in files its build excludes.
+func TestDetectTempFiles(t *testing.T) {
+	f := detectFixture(t, "stamping")
+	server, _ := f.Main("cmd/server")
+	got := []string{}
+	for _, e := range server.TempFiles {
+		got = append(got, fmt.Sprintf("%s:%d %s", e.File, e.Line, e.What))
+	}
+	want := []string{"cmd/server/main.go:20 os.CreateTemp", "internal/cache/cache.go:6 os.MkdirTemp", "internal/cache/cache.go:8 os.TempDir"}
+	if !slices.Equal(got, want) {
+		t.Errorf("cmd/server temp files:\n got %q\nwant %q", got, want)
+	}
+	if cli, _ := f.Main("cmd/cli"); len(cli.TempFiles) != 0 {
+		t.Errorf("cmd/cli writes no temporary file, got %+v", cli.TempFiles)
 	}
 }

@@ -95,6 +95,15 @@ type MainPackage struct {
 	// os.DirFS) that exist in the module and are not //go:embed'ed: the
 	// image must carry them, under its working directory.
 	DataFiles []DataFile `json:"dataFiles"`
+	// TempFiles are the module's calls this main reaches that create or
+	// name temporary files (os.CreateTemp, os.MkdirTemp, os.TempDir,
+	// ioutil.TempFile, ioutil.TempDir): run with a read-only root file
+	// system, the program needs a writable /tmp.
+	TempFiles []Evidence `json:"tempFiles"`
+	// StampVars are the string variables of the main package and of the
+	// module's version packages it reaches (a directory named version)
+	// meant to be set at link time: version, revision and date.
+	StampVars []StampVar `json:"stampVars"`
 }
 
 // DataFile is a file or directory a program reads at run time.

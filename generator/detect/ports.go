@@ -539,6 +539,26 @@ type packageFindings struct {
 	routes    []HealthRoute
 	timeZones []Evidence
 	dataReads []dataRead
+	tempFiles []Evidence
+}
+
+// tempFileCalls are the calls that create or name a temporary file or
+// directory (under $TMPDIR, /tmp): a read-only root file system needs a
+// writable /tmp for them.
+var tempFileCalls = map[string]map[string]bool{
+	"os":     {"CreateTemp": true, "MkdirTemp": true, "TempDir": true},
+	"ioutil": {"TempFile": true, "TempDir": true},
+}
+
+// isTempFileCall says whether a call is os.CreateTemp, os.MkdirTemp,
+// os.TempDir, ioutil.TempFile or ioutil.TempDir.
+func isTempFileCall(n *ast.CallExpr) bool {
+	sel, ok := n.Fun.(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	x, ok := sel.X.(*ast.Ident)
+	return ok && tempFileCalls[x.Name][sel.Sel.Name]
 }
 
 // dataRead is one literal path a package reads at run time.
@@ -566,6 +586,9 @@ func (t *tracer) findInPackage(ps *pkgSyntax) packageFindings {
 					}
 					if isFlagCall(n) {
 						out.ports = append(out.ports, t.namedFlagPort(sc, n)...)
+					}
+					if isTempFileCall(n) {
+						out.tempFiles = append(out.tempFiles, sc.step(n, types.ExprString(n.Fun)))
 					}
 					if sel, ok := n.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "LoadLocation" {
 						if x, ok := sel.X.(*ast.Ident); ok && x.Name == "time" {

@@ -39,6 +39,7 @@ type sourcePackage struct {
 	routes    []HealthRoute
 	timeZones []Evidence
 	dataReads []dataRead
+	tempFiles []Evidence
 	embeds    []string // //go:embed patterns relative to the module root
 	// first is the package's first file by name: where evidence about the
 	// package as a whole points.
@@ -232,6 +233,8 @@ var portHints = [][]byte{
 	[]byte("Port"), []byte("PORT"), []byte("flag."), []byte("Flags()"), []byte(".Run("), []byte(".Start("),
 	[]byte("/health"), []byte("/livez"), []byte("/readyz"), []byte("/ping"),
 	[]byte("LoadLocation"),
+	// Temporary files (tempFiles).
+	[]byte("CreateTemp"), []byte("MkdirTemp"), []byte("TempDir"), []byte("TempFile"),
 	// Files read at run time (dataReads).
 	[]byte("ReadFile"), []byte("os.Open"), []byte("ParseGlob"), []byte("ParseFiles"), []byte("http.Dir"), []byte("DirFS"),
 }

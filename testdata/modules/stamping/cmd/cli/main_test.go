@@ -1,0 +1,3 @@
+package main
+
+var buildDate string // a test file's variable is not in the binary

@@ -1,0 +1,5 @@
+//go:build ignore
+
+package version
+
+var Commit string // excluded by its build constraint
