@@ -179,7 +179,6 @@ func TestEveryActionIsPinnedBySHA(t *testing.T) {
 }
 
 var (
-	commitSHA  = regexp.MustCompile(`^[0-9a-f]{40}$`)
 	releaseTag = regexp.MustCompile(`^v[0-9]+\.[0-9]+\.[0-9]+$`)
 	checkedDay = regexp.MustCompile(`^20[0-9]{2}-[01][0-9]-[0-3][0-9]$`)
 )
@@ -192,6 +191,20 @@ func TestPinsAreWellFormed(t *testing.T) {
 	}
 	if !releaseTag.MatchString(trivyVersion) || trivyVersion == "v0.69.4" {
 		t.Errorf("trivyVersion %q: want a vX.Y.Z release, never the compromised v0.69.4", trivyVersion)
+	}
+}
+
+// TestGoldenWorkflowsPassTheChecks is the contract between Render and the
+// checks lint will run: dockhard's own workflow has none of the mistakes.
+func TestGoldenWorkflowsPassTheChecks(t *testing.T) {
+	for _, name := range goldenNames() {
+		wf, errs := actionlint.Parse(render(t, goldens[name]))
+		if len(errs) > 0 {
+			t.Fatalf("%s does not parse: %v", name, errs[0])
+		}
+		for _, p := range Check(wf) {
+			t.Errorf("%s:%d: %s: %s", name, p.Pos.Line, p.Rule, p.Message)
+		}
 	}
 }
 
