@@ -4,12 +4,13 @@ import (
 	"fmt"
 	"path"
 	"regexp"
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/mod/semver"
+
+	"github.com/dockhard/dockhard/generator/inputerr"
 )
 
 // Input is everything the workflow depends on. The caller fills it;
@@ -48,8 +49,8 @@ type Input struct {
 	Targets []string
 }
 
-// InputError is an Input value the workflow cannot carry. Commands report
-// it as a usage error (exit 2); nothing is written.
+// InputError is an Input value the workflow cannot carry. It is an input
+// error (inputerr.Is: commands exit 2); nothing is written.
 type InputError struct {
 	Field string // the Input field, like "Image"
 	Value string
@@ -57,8 +58,11 @@ type InputError struct {
 }
 
 func (e *InputError) Error() string {
-	return fmt.Sprintf("CI workflow: %s %s is refused: %s", e.Field, strconv.Quote(e.Value), e.Want)
+	return fmt.Sprintf("CI workflow: %s %s is refused: %s", e.Field, inputerr.Quote(e.Value), e.Want)
 }
+
+// Unwrap makes e an input error for inputerr.Is.
+func (e *InputError) Unwrap() error { return &inputerr.Error{Msg: e.Error()} }
 
 // The allow-lists. Every value reaches the workflow inside double quotes or
 // as a word of a shell command, so none of them may hold a quote, a

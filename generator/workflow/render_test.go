@@ -14,6 +14,8 @@ import (
 
 	udiff "github.com/aymanbagabas/go-udiff"
 	"github.com/rhysd/actionlint"
+
+	"github.com/dockhard/dockhard/generator/inputerr"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -302,8 +304,8 @@ func TestBadInputIsRefused(t *testing.T) {
 		c.set(&in)
 		out, err := Render(in)
 		var ie *InputError
-		if !errors.As(err, &ie) || ie.Field != c.field || out != nil {
-			t.Errorf("%+v: got %v (%d bytes), want an InputError for %s and no output", in, err, len(out), c.field)
+		if !errors.As(err, &ie) || ie.Field != c.field || out != nil || !inputerr.Is(err) {
+			t.Errorf("%+v: got %v (%d bytes), want an InputError for %s (an input error: exit 2) and no output", in, err, len(out), c.field)
 			continue
 		}
 		if !strings.Contains(err.Error(), ie.Want) || ie.Want == "" || !strings.Contains(err.Error(), c.field) {
