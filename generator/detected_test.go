@@ -36,7 +36,7 @@ func TestTimeZonesBuiltInOnlyWithoutZoneinfo(t *testing.T) {
 		main, runtime string
 		tags          bool
 	}{{".", "scratch", true}, {".", "alpine", true}, {".", "distroless", false}, {".", "chainguard", false}, {"./cmd/embedded", "scratch", false}} {
-		res, err := GenerateFrom(f, &Options{Main: tt.main, Runtime: tt.runtime, UID: DefaultUID})
+		res, err := GenerateFrom(f, &Options{Main: tt.main, Runtime: tt.runtime})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -50,7 +50,7 @@ func TestEmbedPatternsTheGoToolRejects(t *testing.T) {
 	dir := t.TempDir()
 	testfile.Write(t, filepath.Join(dir, "go.mod"), "module example.com/m\n\ngo 1.22.0\n")
 	testfile.Write(t, filepath.Join(dir, "main.go"), "package main\n\nimport \"embed\"\n\n//go:embed ../../etc/passwd .. static/*.html\n//go:embed **/*.pem\nvar files embed.FS\n\nfunc main() { _ = files }\n")
-	res, err := Generate(dir, &Options{UID: DefaultUID})
+	res, err := Generate(dir, &Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +60,7 @@ func TestEmbedPatternsTheGoToolRejects(t *testing.T) {
 }
 
 func TestFactsDetectedWithoutTagsDoNotPlanWithThem(t *testing.T) {
-	if _, err := GenerateFrom(detectFixture(t, "buildtags"), &Options{UID: DefaultUID, Tags: "metrics"}); err == nil {
+	if _, err := GenerateFrom(detectFixture(t, "buildtags"), &Options{Tags: "metrics"}); err == nil {
 		t.Error("facts detected without --tags planned a build with them")
 	}
 }

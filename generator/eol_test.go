@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/dockhard/dockhard/generator/catalog"
+	"github.com/dockhard/dockhard/generator/detect"
 	"github.com/dockhard/dockhard/generator/inputerr"
 	"github.com/dockhard/dockhard/generator/internal/testfile"
 )
@@ -15,13 +16,13 @@ import (
 func TestGenerateRefusesEndOfLife(t *testing.T) {
 	facts := detectFixture(t, "rootmain")
 	facts.Module.BuildGo = "1.25.3"
-	o := &Options{Builder: "golang", UID: DefaultUID, Port: "none", Today: testfile.Day("2026-08-19")}
+	o := &Options{Builder: "golang", Port: "none", Today: testfile.Day("2026-08-19")}
 	_, err := GenerateFrom(facts, o)
 	if err == nil || !inputerr.Is(err) {
 		t.Fatalf("Go 1.25 after 2026-08-18: want an input error, got %v", err)
 	}
 	for _, want := range []string{"golang:1.25.3-trixie is past its end of life (2026-08-18)", "go mod edit -go=1.27.0", "--builder chainguard", "--allow-eol"} {
-		if !strings.Contains(err.Error(), want) {
+		if !strings.Contains(inFlags(err), want) {
 			t.Errorf("the refusal lacks %q: %v", want, err)
 		}
 	}
@@ -63,13 +64,22 @@ func TestEndOfLifeInOwnCatalog(t *testing.T) {
 		t.Fatal(err)
 	}
 	facts := detectFixture(t, "rootmain")
-	_, err = NewPlan(facts, &Options{UID: DefaultUID, Today: testfile.Day("2026-12-01")}, cat)
+	_, err = plan(facts, &Options{Today: testfile.Day("2026-12-01")}, cat)
 	if err == nil || !inputerr.Is(err) || !strings.Contains(err.Error(), "gcr.io/distroless/static-debian12:nonroot@sha256:"+strings.Repeat("d", 64)+" is past its end of life (2026-06-10)") ||
 		!strings.Contains(err.Error(), "instead use gcr.io/distroless/static-debian13:nonroot;") {
 		t.Fatalf("want the Debian 12 runtime refused, got %v", err)
 	}
 	// Before its end of life the same catalog generates.
-	if _, err := NewPlan(facts, &Options{UID: DefaultUID, Today: testfile.Day("2026-06-10")}, cat); err != nil {
+	if _, err := plan(facts, &Options{Today: testfile.Day("2026-06-10")}, cat); err != nil {
 		t.Errorf("on 2026-06-10: %v", err)
 	}
+}
+
+// plan resolves the options and plans, with a catalog of the test's own.
+func plan(f *detect.Facts, o *Options, cat *catalog.Catalog) (*Plan, error) {
+	r, err := Resolve(f, o, cat)
+	if err != nil {
+		return nil, err
+	}
+	return NewPlan(f, r, cat)
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -46,14 +47,14 @@ func FuzzDetectGoMod(f *testing.F) {
 		if facts.Module.Path == "" {
 			t.Fatal("detection succeeded without a module path")
 		}
-		res, err := GenerateFrom(facts, &Options{UID: DefaultUID})
+		res, err := GenerateFrom(facts, &Options{})
 		if err != nil {
 			if !inputerr.Is(err) {
 				t.Fatalf("generation failed with a non-input error: %v", err)
 			}
 			return
 		}
-		assertSameStructure(t, res, &Options{UID: DefaultUID}, benignFacts(facts, res))
+		assertSameStructure(t, res, &Options{}, benignFacts(facts, res))
 	})
 }
 
@@ -93,7 +94,7 @@ func FuzzRenderOptions(f *testing.F) {
 		_ = os.WriteFile(filepath.Join(facts.Dir, "plain"), []byte("x"), 0o644)
 		// Detection ran with the tags when they are valid ones.
 		facts.BuildTags, _ = ParseTags(tags)
-		o := &Options{Builder: builder, Runtime: runtime, Main: main, Port: port, UID: uid, Cgo: cgo, Context: context, Output: output,
+		o := &Options{Builder: builder, Runtime: runtime, Main: main, Port: port, UID: strconv.Itoa(uid), Cgo: cgo, Context: context, Output: output,
 			Healthcheck: health, HealthcheckPath: healthPath, HealthcheckCmd: healthCmd, Data: dataOpt, Tags: tags}
 		res, err := GenerateFrom(facts, o)
 		if err != nil {
@@ -143,11 +144,11 @@ func assertSameStructure(t *testing.T, res *Result, o *Options, plain *detect.Fa
 	if po.Main != "" {
 		po.Main = "./cmd/plain"
 	}
-	if _, n, _ := o.port(); n > 0 {
+	if p, _ := checkPort(o.Port); p.number > 0 {
 		po.Port = "1000"
 	}
-	if po.UID != DefaultUID { // 65532 has an account in the runtime; others get one
-		po.UID = 1000
+	if uid, _ := checkUID(po.UID); uid != DefaultUID { // 65532 has an account in the runtime; others get one
+		po.UID = "1000"
 	}
 	if strings.Trim(po.Context, "./") == "" {
 		po.Context = ""

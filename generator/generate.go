@@ -1,6 +1,8 @@
 package generator
 
 import (
+	"path/filepath"
+
 	"github.com/dockhard/dockhard/generator/catalog"
 	"github.com/dockhard/dockhard/generator/detect"
 	"github.com/dockhard/dockhard/generator/write"
@@ -8,39 +10,50 @@ import (
 
 // Result is everything one generation produced.
 type Result struct {
-	Facts *detect.Facts
-	Plan  *Plan
+	Facts    *detect.Facts
+	Resolved *Resolved
+	Plan     *Plan
 	// Dockerfile and Dockerignore are the rendered files; Dockerignore is
 	// nil when none is wanted.
 	Dockerfile   []byte
 	Dockerignore []byte
 }
 
-// Generate detects the module in dir, plans and renders its files. It
-// writes nothing.
+// Generate checks the options, detects the module in dir, and resolves,
+// plans and renders its files. It writes nothing. The options are checked
+// before detection, which needs their build tags.
 func Generate(dir string, o *Options) (*Result, error) {
-	if err := o.Validate(); err != nil {
-		return nil, err
-	}
-	tags, err := ParseTags(o.Tags)
+	c, err := o.check()
 	if err != nil {
 		return nil, err
 	}
-	facts, err := detect.DetectWithTags(dir, tags)
+	facts, err := detect.DetectWithTags(dir, c.tags)
 	if err != nil {
 		return nil, err
 	}
-	return GenerateFrom(facts, o)
+	return c.generate(facts)
 }
 
-// GenerateFrom plans and renders from facts already detected (the wizard
-// detects first, then asks).
+// GenerateFrom resolves, plans and renders from facts already detected
+// (the wizard detects first, then asks).
 func GenerateFrom(facts *detect.Facts, o *Options) (*Result, error) {
-	cat, err := catalogFor(facts.Dir, o)
+	c, err := o.check()
 	if err != nil {
 		return nil, err
 	}
-	plan, err := NewPlan(facts, o, cat)
+	return c.generate(facts)
+}
+
+func (c *checked) generate(facts *detect.Facts) (*Result, error) {
+	cat, err := loadCatalog(facts.Dir, c.catalog)
+	if err != nil {
+		return nil, err
+	}
+	r, err := c.resolve(facts, cat)
+	if err != nil {
+		return nil, err
+	}
+	plan, err := NewPlan(facts, r, cat)
 	if err != nil {
 		return nil, err
 	}
@@ -48,14 +61,28 @@ func GenerateFrom(facts *detect.Facts, o *Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Result{Facts: facts, Plan: plan, Dockerfile: df, Dockerignore: di}, nil
+	return &Result{Facts: facts, Resolved: r, Plan: plan, Dockerfile: df, Dockerignore: di}, nil
 }
 
-func catalogFor(dir string, o *Options) (*catalog.Catalog, error) {
-	if o.Catalog == "" {
+// LoadCatalog returns the image catalog the options choose for the module
+// in dir: their Catalog file, else the built-in one.
+func LoadCatalog(dir string, o *Options) (*catalog.Catalog, error) {
+	name := ""
+	if o.Catalog != "" {
+		var err error
+		if name, err = cleanRelative("Catalog", o.Catalog, true); err != nil {
+			return nil, err
+		}
+	}
+	return loadCatalog(dir, name)
+}
+
+// loadCatalog loads a checked Catalog option ("" for the built-in one).
+func loadCatalog(dir, name string) (*catalog.Catalog, error) {
+	if name == "" {
 		return catalog.DefaultCatalog()
 	}
-	return catalog.LoadCatalog(joinModule(dir, o.Catalog))
+	return catalog.LoadCatalog(filepath.Join(dir, filepath.FromSlash(name)))
 }
 
 // Files lists the files to write (none for a Dockerfile going to standard

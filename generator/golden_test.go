@@ -76,7 +76,7 @@ func TestMatrix(t *testing.T) {
 				fx, port = "cgodep", []string{"7070"}
 			}
 			facts := detectFixture(t, fx)
-			res, err := GenerateFrom(facts, &Options{Builder: v.builder, Runtime: v.runtime, UID: DefaultUID, Today: testfile.GoldenToday})
+			res, err := GenerateFrom(facts, &Options{Builder: v.builder, Runtime: v.runtime, Today: testfile.GoldenToday})
 			cgoRuntimes, _ := catalog.RuntimesFor(v.builder, true)
 			if !v.cgo || slices.Contains(cgoRuntimes, v.runtime) {
 				if err != nil {
@@ -118,9 +118,9 @@ func TestVariants(t *testing.T) {
 			barExpect{builder: "ubuntu", runtime: "distroless", goVersion: "1.26.2"}},
 		{"golang-toolchain", "toolchain", Options{Builder: "golang"},
 			barExpect{builder: "golang", runtime: "distroless", goVersion: "1.26.2"}},
-		{"distroless-uid10001", "rootmain", Options{UID: 10001, Port: "none"},
+		{"distroless-uid10001", "rootmain", Options{UID: "10001", Port: "none"},
 			barExpect{builder: "chainguard", runtime: "distroless", goVersion: "1.26.1", uid: 10001}},
-		{"scratch-uid10001", "rootmain", Options{Runtime: "scratch", UID: 10001, Port: "9000"},
+		{"scratch-uid10001", "rootmain", Options{Runtime: "scratch", UID: "10001", Port: "9000"},
 			barExpect{builder: "chainguard", runtime: "scratch", goVersion: "1.26.1", uid: 10001, ports: []string{"9000"}, health: "tcp"}},
 		{"vendored", "vendored", Options{},
 			barExpect{builder: "chainguard", runtime: "chainguard", cgo: true, goVersion: "1.22.5", vendored: true}},
@@ -152,7 +152,7 @@ func TestVariants(t *testing.T) {
 			barExpect{builder: "chainguard", runtime: "alpine", goVersion: "1.24.0", ports: []string{"9090"}, health: "tcp"}},
 		{"cgo-off", "cgodep", Options{Cgo: "off", Runtime: "scratch"},
 			barExpect{builder: "chainguard", runtime: "scratch", goVersion: "1.26.0", ports: []string{"7070"}, health: "tcp"}},
-		{"healthcheck-tcp", "rootmain", Options{Healthcheck: "tcp", HealthcheckInterval: "1m", HealthcheckRetries: 5},
+		{"healthcheck-tcp", "rootmain", Options{Healthcheck: "tcp", HealthcheckInterval: "1m", HealthcheckRetries: "5"},
 			barExpect{builder: "chainguard", runtime: "distroless", goVersion: "1.26.1", ports: []string{"8080"}, health: "tcp"}},
 		{"healthcheck-exec", "rootmain", Options{Healthcheck: "exec", HealthcheckCmd: `["/usr/local/bin/rootmain", "health"]`},
 			barExpect{builder: "chainguard", runtime: "distroless", goVersion: "1.26.1", ports: []string{"8080"}, health: "exec"}},
@@ -166,9 +166,6 @@ func TestVariants(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if tt.opts.UID == 0 {
-				tt.opts.UID = DefaultUID
-			}
 			tt.opts.Today = testfile.GoldenToday
 			if tt.expect.uid == 0 {
 				tt.expect.uid = DefaultUID
@@ -195,11 +192,11 @@ func TestWorkspaceVariant(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The workspace's go.work is one level up: the context must hold it.
-	_, err = GenerateFrom(facts, &Options{UID: DefaultUID})
-	if err == nil || !strings.Contains(err.Error(), "--context ..") {
+	_, err = GenerateFrom(facts, &Options{})
+	if err == nil || !strings.Contains(inFlags(err), "--context ..") {
 		t.Fatalf("want an error suggesting --context .., got %v", err)
 	}
-	res, err := GenerateFrom(facts, &Options{UID: DefaultUID, Context: ".."})
+	res, err := GenerateFrom(facts, &Options{Context: ".."})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,7 +208,7 @@ func TestWorkspaceVariant(t *testing.T) {
 
 func TestDockerignore(t *testing.T) {
 	for _, fx := range []string{"rootmain", "embed", "datafiles"} {
-		res, err := GenerateFrom(detectFixture(t, fx), &Options{UID: DefaultUID})
+		res, err := GenerateFrom(detectFixture(t, fx), &Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -221,7 +218,7 @@ func TestDockerignore(t *testing.T) {
 
 func TestDeterministic(t *testing.T) {
 	facts := detectFixture(t, "multicmd")
-	o := &Options{Main: "./cmd/api", UID: DefaultUID}
+	o := &Options{Main: "./cmd/api"}
 	first, err := GenerateFrom(facts, o)
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package generator
 
 import (
 	"encoding/json"
+	"fmt"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -15,31 +16,30 @@ import (
 	"github.com/dockhard/dockhard/generator/inputerr"
 )
 
-// Defaults.
-const (
-	DefaultUID = 65532
-	maxUID     = 2147483647
-)
-
-// Options are the choices behind one generated Dockerfile. The flags of
-// `dockhard generate`, the wizard of `dockhard init` and the header of a
-// generated file all fill this one struct, and Validate is the one gate
-// every value passes. Paths are relative to the module directory so that the
+// Options are the choices behind one generated Dockerfile as the flags of
+// `dockhard generate`, the answers of `dockhard init` and the header of a
+// generated file give them: text, not yet checked. The zero value is valid
+// and means every default. Resolve checks them once and decides them for
+// one module. Paths are relative to the module directory, so that the
 // command recorded in the header works from `go generate` too.
+//
+// Each field that a flag sets has one row in the option table (flags.go).
 type Options struct {
 	// Builder is chainguard, ubuntu, golang or dhi; "" means chainguard.
 	Builder string
 	// Runtime is distroless, alpine, chainguard, dhi or scratch; "" chooses
 	// distroless, or chainguard's glibc image for a cgo program whose
-	// builder's glibc is newer than Debian 12's.
+	// builder's glibc is newer than Debian's.
 	Runtime string
 	// Main is the main package directory, "./cmd/server"; "" picks the only
 	// main, or the one at the module root.
 	Main string
 	// Port is "auto" (or ""), "none", or a port number.
 	Port string
-	// UID is the numeric user (and group) the image runs as.
-	UID int
+	// UID is the numeric user (and group) the image runs as, in decimal;
+	// "" means 65532. Text, so that an explicit 0 (root) is refused rather
+	// than read as the default.
+	UID string
 	// Cgo is auto (or ""), on or off.
 	Cgo string
 	// Context is the build context directory; "" means the module root.
@@ -51,8 +51,8 @@ type Options struct {
 	NoDockerignore bool
 	// Catalog is an image catalog file used instead of the embedded one.
 	Catalog string
-	// Pin is "" (digest only for images without version tags), tag or
-	// digest (every base image by digest).
+	// Pin is "" or auto (digest only for images without version tags), tag
+	// or digest (every base image by digest).
 	Pin string
 	// AllowEOL writes a base past its publisher's end of life instead of
 	// refusing it.
@@ -78,25 +78,140 @@ type Options struct {
 	// HealthcheckCmd is the exec probe, a JSON array like
 	// ["/usr/local/bin/app","health"].
 	HealthcheckCmd string
-	// Durations in Go syntax ("" means the default) and retries (0 means
-	// the default).
+	// Durations in Go syntax and retries in decimal; "" means the default.
 	HealthcheckInterval    string
 	HealthcheckTimeout     string
 	HealthcheckStartPeriod string
-	HealthcheckRetries     int
+	HealthcheckRetries     string
 }
 
-// Health check defaults.
+// Defaults.
 const (
+	DefaultUID = 65532
+	maxUID     = 2147483647
+
 	DefaultHealthcheckPath        = "/healthz"
-	DefaultHealthcheckInterval    = "30s"
-	DefaultHealthcheckTimeout     = "5s"
-	DefaultHealthcheckStartPeriod = "10s"
+	DefaultHealthcheckInterval    = 30 * time.Second
+	DefaultHealthcheckTimeout     = 5 * time.Second
+	DefaultHealthcheckStartPeriod = 10 * time.Second
 	DefaultHealthcheckRetries     = 3
 )
 
-// HealthcheckModes are the values of --healthcheck.
+// HealthcheckModes are the values of the Healthcheck option.
 var HealthcheckModes = []string{"auto", "http", "tcp", "exec", "none"}
+
+// DataNone is the Data value that turns data files off.
+const DataNone = "none"
+
+// An OptionError is input the options refuse (an input error: commands
+// exit 2). Field is the option at fault, "" when the error is not about
+// one option's value. The text names options by their field in Options
+// ("UID 0 is root"); Text names them another way, as the command line's
+// flags do.
+type OptionError struct {
+	Field string
+	// format refers to options as {Field}; args fill its verbs after the
+	// references are named, so a value can never become a reference.
+	format string
+	args   []any
+}
+
+// optionErrorf returns an OptionError about field.
+func optionErrorf(field, format string, args ...any) error {
+	return &OptionError{Field: field, format: format, args: args}
+}
+
+// Error names options by their fields.
+func (e *OptionError) Error() string { return e.Text(nil) }
+
+// Text is the message with every option named by name(field); nil names
+// them by their fields.
+func (e *OptionError) Text(name func(field string) string) string {
+	if name == nil {
+		name = func(field string) string { return field }
+	}
+	format := optionReference.ReplaceAllStringFunc(e.format, func(ref string) string {
+		return name(strings.Trim(ref, "{}"))
+	})
+	args := slices.Clone(e.args)
+	for i, a := range args {
+		if l, ok := a.(optionList); ok {
+			args[i] = l.text(name)
+		}
+	}
+	return fmt.Sprintf(format, args...)
+}
+
+// Unwrap makes it an input error.
+func (e *OptionError) Unwrap() error { return &inputerr.Error{Msg: e.Error()} }
+
+// optionList is an OptionError argument that names an option before each
+// of its values: "--main ./a, --main ./b".
+type optionList struct {
+	field  string
+	values []string
+}
+
+func (l optionList) text(name func(field string) string) string {
+	if len(l.values) == 0 {
+		return "none found"
+	}
+	var words []string
+	for _, v := range l.values {
+		words = append(words, name(l.field)+" "+v)
+	}
+	return strings.Join(words, ", ")
+}
+
+// optionReference is how an OptionError's format names an option.
+var optionReference = regexp.MustCompile(`\{[A-Z][A-Za-z]*\}`)
+
+// portChoice is the Port option: auto (detected), none, or a number.
+type portChoice struct {
+	auto   bool
+	number int
+}
+
+// cgoChoice is the Cgo option: auto (detected), on or off.
+type cgoChoice string
+
+const (
+	cgoAuto cgoChoice = "auto"
+	cgoOn   cgoChoice = "on"
+	cgoOff  cgoChoice = "off"
+)
+
+// checked are options that passed Validate, each in its own type and with
+// the defaults that need no module applied.
+type checked struct {
+	args     []string
+	builder  string
+	runtime  string // "" until the module's cgo need is known
+	main     string // as given, "" to choose
+	port     portChoice
+	uid      int
+	cgo      cgoChoice
+	context  string // clean, "." by default
+	output   string // as given: "" for <context>/Dockerfile, "-" for stdout
+	ignore   bool   // write .dockerignore
+	catalog  string
+	pin      string
+	allowEOL bool
+	tags     []string
+	data     []string // [none] turns detected ones off too
+	today    time.Time
+	health   checkedHealth
+}
+
+type checkedHealth struct {
+	mode                           string // auto, http, tcp, exec or none
+	path                           string // "" for the detected route or the default
+	cmd                            string // canonical JSON, for exec
+	interval, timeout, startPeriod time.Duration
+	// timeoutText is the timeout as given, the probe's argument.
+	timeoutText string
+	retries     int
+}
 
 // decimalPort is a port in base 10 without sign or leading zeros.
 var decimalPort = regexp.MustCompile(`^[1-9][0-9]*$`)
@@ -108,79 +223,134 @@ var healthPath = regexp.MustCompile(`^/[A-Za-z0-9._~/%?=&+-]*$`)
 // characters, nothing a Dockerfile or a shell would read as syntax.
 var safePath = regexp.MustCompile(`^[A-Za-z0-9._/@+-]+$`)
 
-// Validate checks every option. It is the single gate: flags, the wizard and
-// recorded headers all pass through it before anything is rendered.
+// Validate checks every option on its own, without a module: the answers
+// of the wizard are checked with it as they are given. Resolve runs the
+// same checks.
 func (o *Options) Validate() error {
-	if o.Builder != "" && !slices.Contains(catalog.Builders, o.Builder) {
-		return inputerr.Errorf("--builder %s: unknown builder; use one of %s", inputerr.Quote(o.Builder), strings.Join(catalog.Builders, ", "))
+	_, err := o.check()
+	return err
+}
+
+// check is the one gate: flags, the wizard and recorded headers all pass
+// through it, before anything is detected or rendered.
+func (o *Options) check() (*checked, error) {
+	c := &checked{builder: o.Builder, runtime: o.Runtime, ignore: !o.NoDockerignore, allowEOL: o.AllowEOL, output: o.Output, today: o.Today}
+	if c.builder == "" {
+		c.builder = catalog.DefaultBuilder
+	}
+	if !slices.Contains(catalog.Builders, c.builder) {
+		return nil, optionErrorf("Builder", "{Builder} %s: unknown builder; use one of %s", inputerr.Quote(o.Builder), strings.Join(catalog.Builders, ", "))
 	}
 	if o.Runtime != "" && !slices.Contains(catalog.Runtimes, o.Runtime) {
-		return inputerr.Errorf("--runtime %s: unknown runtime; use one of %s", inputerr.Quote(o.Runtime), strings.Join(catalog.Runtimes, ", "))
+		return nil, optionErrorf("Runtime", "{Runtime} %s: unknown runtime; use one of %s", inputerr.Quote(o.Runtime), strings.Join(catalog.Runtimes, ", "))
 	}
-	if _, _, err := o.port(); err != nil {
-		return err
+	var err error
+	if c.port, err = checkPort(o.Port); err != nil {
+		return nil, err
 	}
-	if o.UID < 1 || o.UID > maxUID {
-		if o.UID == 0 {
-			return inputerr.Errorf("--uid 0 is root: the image must run as a non-root user; use a number from 1 to %d (default %d)", maxUID, DefaultUID)
-		}
-		return inputerr.Errorf("--uid %d: use a number from 1 to %d (default %d)", o.UID, maxUID, DefaultUID)
+	if c.uid, err = checkUID(o.UID); err != nil {
+		return nil, err
 	}
 	switch o.Cgo {
-	case "", "auto", "on", "off":
+	case "", "auto":
+		c.cgo = cgoAuto
+	case "on", "off":
+		c.cgo = cgoChoice(o.Cgo)
 	default:
-		return inputerr.Errorf("--cgo %s: use auto, on or off", inputerr.Quote(o.Cgo))
+		return nil, optionErrorf("Cgo", "{Cgo} %s: use auto, on or off", inputerr.Quote(o.Cgo))
 	}
 	if o.Main != "" {
-		if _, err := cleanRelative("--main", o.Main, false); err != nil {
-			return err
+		if _, err := cleanRelative("Main", o.Main, false); err != nil {
+			return nil, err
 		}
+		c.main = o.Main
 	}
+	c.context = "."
 	if o.Context != "" {
-		c, err := cleanRelative("--context", o.Context, true)
-		if err != nil {
-			return err
+		if c.context, err = cleanRelative("Context", o.Context, true); err != nil {
+			return nil, err
 		}
 		// The module must sit inside the context: only "." and ".."
 		// elements are allowed.
-		for _, el := range strings.Split(c, "/") {
+		for _, el := range strings.Split(c.context, "/") {
 			if el != "." && el != ".." {
-				return inputerr.Errorf("--context %s: the build context must be the module directory or one of its parents (like ..), because the module is copied from it", inputerr.Quote(o.Context))
+				return nil, optionErrorf("Context", "{Context} %s: the build context must be the module directory or one of its parents (like ..), because the module is copied from it", inputerr.Quote(o.Context))
 			}
 		}
 	}
 	if o.Output != "" && o.Output != "-" {
-		if _, err := cleanRelative("--output", o.Output, true); err != nil {
-			return err
+		if _, err := cleanRelative("Output", o.Output, true); err != nil {
+			return nil, err
 		}
 		if strings.HasSuffix(o.Output, "/") {
-			return inputerr.Errorf("--output %s is a directory; name the Dockerfile to write (like %sDockerfile)", inputerr.Quote(o.Output), o.Output)
+			return nil, optionErrorf("Output", "{Output} %s is a directory; name the Dockerfile to write (like %sDockerfile)", inputerr.Quote(o.Output), o.Output)
 		}
 	}
 	if o.Catalog != "" {
-		if _, err := cleanRelative("--catalog", o.Catalog, true); err != nil {
-			return err
+		if c.catalog, err = cleanRelative("Catalog", o.Catalog, true); err != nil {
+			return nil, err
 		}
 	}
-	if _, err := ParseTags(o.Tags); err != nil {
-		return err
+	if c.tags, err = ParseTags(o.Tags); err != nil {
+		return nil, err
 	}
-	if err := validateData(o.Data); err != nil {
-		return err
+	if c.data, err = checkData(o.Data); err != nil {
+		return nil, err
 	}
 	switch o.Pin {
-	case catalog.PinAuto, "auto", catalog.PinTag, catalog.PinDigest:
+	case catalog.PinAuto, "auto":
+		c.pin = catalog.PinAuto
+	case catalog.PinTag, catalog.PinDigest:
+		c.pin = o.Pin
 	default:
-		return inputerr.Errorf("--pin %s: use digest or tag", inputerr.Quote(o.Pin))
+		return nil, optionErrorf("Pin", "{Pin} %s: use digest or tag", inputerr.Quote(o.Pin))
 	}
-	return o.validateHealthcheck()
+	if c.health, err = o.checkHealthcheck(); err != nil {
+		return nil, err
+	}
+	c.args = o.Args()
+	return c, nil
+}
+
+// checkPort reads the Port option.
+func checkPort(port string) (portChoice, error) {
+	switch port {
+	case "", "auto":
+		return portChoice{auto: true}, nil
+	case "none":
+		return portChoice{}, nil
+	}
+	n, err := strconv.Atoi(port)
+	if !decimalPort.MatchString(port) || err != nil || n < 1 || n > 65535 {
+		return portChoice{}, optionErrorf("Port", "{Port} %s: use a number from 1 to 65535, auto (detect) or none (no EXPOSE)", inputerr.Quote(port))
+	}
+	return portChoice{number: n}, nil
+}
+
+// checkUID reads the UID option: a decimal number, not root.
+func checkUID(uid string) (int, error) {
+	if uid == "" {
+		return DefaultUID, nil
+	}
+	if checkDecimal(uid) != nil {
+		return 0, optionErrorf("UID", "{UID} %s: use a number from 1 to %d (default %d)", inputerr.Quote(uid), maxUID, DefaultUID)
+	}
+	n, err := strconv.ParseInt(uid, 10, 64)
+	switch {
+	case err == nil && n == 0:
+		return 0, optionErrorf("UID", "{UID} 0 is root: the image must run as a non-root user; use a number from 1 to %d (default %d)", maxUID, DefaultUID)
+	case err != nil || n < 1 || n > maxUID:
+		return 0, optionErrorf("UID", "{UID} %s: use a number from 1 to %d (default %d)", uid, maxUID, DefaultUID)
+	}
+	return int(n), nil
 }
 
 // buildTag is a build tag name as go build accepts it in -tags: letters,
 // digits, '_' and '.'.
 var buildTag = regexp.MustCompile(`^[A-Za-z0-9_.]+$`)
 
-// ParseTags splits and checks a --tags value, "a,b"; "" is no tags.
+// ParseTags splits and checks a Tags value, "a,b"; "" is no tags.
+// Detection needs the tags before the module is known.
 func ParseTags(tags string) ([]string, error) {
 	if tags == "" {
 		return nil, nil
@@ -188,7 +358,7 @@ func ParseTags(tags string) ([]string, error) {
 	var out []string
 	for _, t := range strings.Split(tags, ",") {
 		if !buildTag.MatchString(t) {
-			return nil, inputerr.Errorf("--tags %s: build tags are comma-separated names of letters, digits, _ and . (like --tags netgo,prod)", inputerr.Quote(tags))
+			return nil, optionErrorf("Tags", "{Tags} %s: build tags are comma-separated names of letters, digits, _ and . (like {Tags} netgo,prod)", inputerr.Quote(tags))
 		}
 		if !slices.Contains(out, t) {
 			out = append(out, t)
@@ -197,70 +367,88 @@ func ParseTags(tags string) ([]string, error) {
 	return out, nil
 }
 
-// DataNone is the --data value that turns data files off.
-const DataNone = "none"
-
-// validateData checks --data: "none" alone, or paths inside the module
-// that name one file or directory (no glob, not the module itself).
-// Whether they exist is checked against the module when planning.
-func validateData(data []string) error {
+// checkData checks the Data option: "none" alone, or paths inside the
+// module that name one file or directory (no glob, not the module
+// itself). Whether they exist is resolved against the module.
+func checkData(data []string) ([]string, error) {
+	var out []string
 	for _, d := range data {
 		if d == DataNone {
 			if len(data) > 1 {
-				return inputerr.Errorf("--data none copies no data files: do not combine it with paths")
+				return nil, optionErrorf("Data", "{Data} none copies no data files: do not combine it with paths")
 			}
+			out = append(out, d)
 			continue
 		}
-		c, err := cleanRelative("--data", d, false)
+		c, err := cleanRelative("Data", d, false)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if c == "." {
-			return inputerr.Errorf("--data %s is the whole module; name the files or directories the program reads", inputerr.Quote(d))
+			return nil, optionErrorf("Data", "{Data} %s is the whole module; name the files or directories the program reads", inputerr.Quote(d))
 		}
+		out = append(out, d)
 	}
-	return nil
+	return out, nil
 }
 
-func (o *Options) validateHealthcheck() error {
-	if o.Healthcheck != "" && !slices.Contains(HealthcheckModes, o.Healthcheck) {
-		return inputerr.Errorf("--healthcheck %s: use one of %s", inputerr.Quote(o.Healthcheck), strings.Join(HealthcheckModes, ", "))
+func (o *Options) checkHealthcheck() (checkedHealth, error) {
+	h := checkedHealth{mode: o.Healthcheck, path: o.HealthcheckPath}
+	if h.mode == "" {
+		h.mode = "auto"
 	}
-	if o.HealthcheckPath != "" && !healthPath.MatchString(o.HealthcheckPath) {
-		return inputerr.Errorf("--healthcheck-path %s: a path starting with / of letters, digits and . _ ~ / %% ? = & + -", inputerr.Quote(o.HealthcheckPath))
+	if !slices.Contains(HealthcheckModes, h.mode) {
+		return h, optionErrorf("Healthcheck", "{Healthcheck} %s: use one of %s", inputerr.Quote(o.Healthcheck), strings.Join(HealthcheckModes, ", "))
 	}
-	if o.Healthcheck == "exec" && o.HealthcheckCmd == "" {
-		return inputerr.Errorf(`--healthcheck exec needs --healthcheck-cmd, the program's own probe in exec form, like '["/usr/local/bin/app","health"]'`)
+	if h.path != "" && !healthPath.MatchString(h.path) {
+		return h, optionErrorf("HealthcheckPath", "{HealthcheckPath} %s: a path starting with / of letters, digits and . _ ~ / %% ? = & + -", inputerr.Quote(h.path))
+	}
+	if h.mode == "exec" && o.HealthcheckCmd == "" {
+		return h, optionErrorf("HealthcheckCmd", `{Healthcheck} exec needs {HealthcheckCmd}, the program's own probe in exec form, like '["/usr/local/bin/app","health"]'`)
 	}
 	if o.HealthcheckCmd != "" {
-		if o.Healthcheck != "exec" {
-			return inputerr.Errorf("--healthcheck-cmd is only used with --healthcheck exec")
+		if h.mode != "exec" {
+			return h, optionErrorf("HealthcheckCmd", "{HealthcheckCmd} is only used with {Healthcheck} exec")
 		}
-		if _, err := execForm(o.HealthcheckCmd); err != nil {
-			return err
+		var err error
+		if h.cmd, err = execForm(o.HealthcheckCmd); err != nil {
+			return h, err
 		}
 	}
 	durations := []struct {
-		flag, value string
-		min, max    time.Duration
+		field, value string
+		def          time.Duration
+		min, max     time.Duration
+		into         *time.Duration
 	}{
-		{"--healthcheck-interval", o.HealthcheckInterval, time.Second, time.Hour},
-		{"--healthcheck-timeout", o.HealthcheckTimeout, time.Second, 10 * time.Minute},
-		{"--healthcheck-start-period", o.HealthcheckStartPeriod, 0, time.Hour},
+		{"HealthcheckInterval", o.HealthcheckInterval, DefaultHealthcheckInterval, time.Second, time.Hour, &h.interval},
+		{"HealthcheckTimeout", o.HealthcheckTimeout, DefaultHealthcheckTimeout, time.Second, 10 * time.Minute, &h.timeout},
+		{"HealthcheckStartPeriod", o.HealthcheckStartPeriod, DefaultHealthcheckStartPeriod, 0, time.Hour, &h.startPeriod},
 	}
 	for _, d := range durations {
+		*d.into = d.def
 		if d.value == "" {
 			continue
 		}
 		v, err := time.ParseDuration(d.value)
 		if err != nil || v < d.min || v > d.max {
-			return inputerr.Errorf("%s %s: use a duration from %v to %v, like 30s or 1m", d.flag, inputerr.Quote(d.value), d.min, d.max)
+			return h, optionErrorf(d.field, "{"+d.field+"} %s: use a duration from %v to %v, like 30s or 1m", inputerr.Quote(d.value), d.min, d.max)
 		}
+		*d.into = v
 	}
-	if o.HealthcheckRetries < 0 || o.HealthcheckRetries > 100 {
-		return inputerr.Errorf("--healthcheck-retries %d: use a number from 1 to 100 (default %d)", o.HealthcheckRetries, DefaultHealthcheckRetries)
+	h.timeoutText = o.HealthcheckTimeout
+	if h.timeoutText == "" {
+		h.timeoutText = DefaultHealthcheckTimeout.String()
 	}
-	return nil
+	h.retries = DefaultHealthcheckRetries
+	if o.HealthcheckRetries != "" {
+		n, err := strconv.Atoi(o.HealthcheckRetries)
+		if checkDecimal(o.HealthcheckRetries) != nil || err != nil || n < 1 || n > 100 {
+			return h, optionErrorf("HealthcheckRetries", "{HealthcheckRetries} %s: use a number from 1 to 100 (default %d)", o.HealthcheckRetries, DefaultHealthcheckRetries)
+		}
+		h.retries = n
+	}
+	return h, nil
 }
 
 // execForm parses a JSON array of strings for an exec-form instruction and
@@ -268,13 +456,13 @@ func (o *Options) validateHealthcheck() error {
 func execForm(s string) (string, error) {
 	var argv []string
 	if err := json.Unmarshal([]byte(s), &argv); err != nil || len(argv) == 0 {
-		return "", inputerr.Errorf(`--healthcheck-cmd %s: write the command as a JSON array, like '["/usr/local/bin/app","health"]'`, inputerr.Quote(s))
+		return "", optionErrorf("HealthcheckCmd", `{HealthcheckCmd} %s: write the command as a JSON array, like '["/usr/local/bin/app","health"]'`, inputerr.Quote(s))
 	}
 	for _, a := range argv {
 		// No white space either: the command is recorded in the header,
 		// whose arguments are separated by spaces.
 		if a == "" || strings.IndexFunc(a, headerBreaking) >= 0 {
-			return "", inputerr.Errorf("--healthcheck-cmd %s: every argument must be non-empty, without spaces or control characters", inputerr.Quote(s))
+			return "", optionErrorf("HealthcheckCmd", "{HealthcheckCmd} %s: every argument must be non-empty, without spaces or control characters", inputerr.Quote(s))
 		}
 	}
 	out, _ := json.Marshal(argv)
@@ -288,102 +476,31 @@ func headerBreaking(r rune) bool {
 	return r <= ' ' || r == 0x7f || unicode.IsSpace(r) || unicode.IsControl(r)
 }
 
-// port returns the port choice: auto, or none, or a number.
-func (o *Options) port() (auto bool, number int, err error) {
-	switch o.Port {
-	case "", "auto":
-		return true, 0, nil
-	case "none":
-		return false, 0, nil
-	}
-	n, err := strconv.Atoi(o.Port)
-	if !decimalPort.MatchString(o.Port) || err != nil || n < 1 || n > 65535 {
-		return false, 0, inputerr.Errorf("--port %s: use a number from 1 to 65535, auto (detect) or none (no EXPOSE)", inputerr.Quote(o.Port))
-	}
-	return false, n, nil
-}
-
-// cleanRelative validates a path flag: relative, safe characters, and
-// (unless allowUp) no way out of the module with "..".
-func cleanRelative(flag, p string, allowUp bool) (string, error) {
+// cleanRelative checks a path option: relative, safe characters, and
+// (unless allowUp) no way out of the module with "..". It returns the path
+// clean.
+func cleanRelative(field, p string, allowUp bool) (string, error) {
 	if !safePath.MatchString(p) {
-		return "", inputerr.Errorf("%s %s: only letters, digits and . _ / @ + - are allowed in paths dockhard writes into a Dockerfile", flag, inputerr.Quote(p))
+		return "", optionErrorf(field, "{"+field+"} %s: only letters, digits and . _ / @ + - are allowed in paths dockhard writes into a Dockerfile", inputerr.Quote(p))
 	}
 	if path.IsAbs(p) || filepath.IsAbs(p) {
-		return "", inputerr.Errorf("%s %s: use a path relative to the module directory", flag, inputerr.Quote(p))
+		return "", optionErrorf(field, "{"+field+"} %s: use a path relative to the module directory", inputerr.Quote(p))
 	}
 	if strings.HasPrefix(p, "-") {
-		return "", inputerr.Errorf("%s %s: a path cannot start with '-'", flag, inputerr.Quote(p))
+		return "", optionErrorf(field, "{"+field+"} %s: a path cannot start with '-'", inputerr.Quote(p))
 	}
 	c := path.Clean(p)
 	if !allowUp && (c == ".." || strings.HasPrefix(c, "../")) {
-		return "", inputerr.Errorf("%s %s: the path leaves the module directory", flag, inputerr.Quote(p))
+		return "", optionErrorf(field, "{"+field+"} %s: the path leaves the module directory", inputerr.Quote(p))
 	}
 	return c, nil
 }
 
-// Args returns the command line that reproduces these options, defaults
-// left out and flags in a fixed order, for the generated header and for the
-// wizard's "same thing without questions" hint.
-func (o *Options) Args() []string {
-	args := []string{"generate"}
-	add := func(flag, value, def string) {
-		if value != "" && value != def {
-			args = append(args, flag, value)
-		}
+// dockerfileRel is where the Dockerfile goes, relative to the module
+// directory ("-" for standard output).
+func (o *Options) dockerfileRel() string {
+	if o.Output != "" {
+		return o.Output
 	}
-	add("--builder", o.Builder, catalog.DefaultBuilder)
-	add("--runtime", o.Runtime, "")
-	if o.Main != "" {
-		add("--main", "./"+path.Clean(o.Main), "./.")
-	}
-	add("--port", o.Port, "auto")
-	if o.UID != DefaultUID {
-		args = append(args, "--uid", strconv.Itoa(o.UID))
-	}
-	add("--cgo", o.Cgo, "auto")
-	add("--tags", o.Tags, "")
-	if o.Context != "" {
-		add("--context", path.Clean(o.Context), ".")
-	}
-	if o.Output != "-" { // where the text goes is not a choice about it
-		add("--output", o.Output, "")
-	}
-	if o.NoDockerignore {
-		args = append(args, "--dockerignore=false")
-	}
-	add("--catalog", o.Catalog, "")
-	add("--pin", o.Pin, "auto")
-	if o.AllowEOL {
-		args = append(args, "--allow-eol")
-	}
-	for _, d := range o.Data {
-		args = append(args, "--data", d)
-	}
-	add("--healthcheck", o.Healthcheck, "auto")
-	add("--healthcheck-path", o.HealthcheckPath, "")
-	if o.HealthcheckCmd != "" {
-		canonical, _ := execForm(o.HealthcheckCmd)
-		args = append(args, "--healthcheck-cmd", canonical)
-	}
-	add("--healthcheck-interval", o.HealthcheckInterval, DefaultHealthcheckInterval)
-	add("--healthcheck-timeout", o.HealthcheckTimeout, DefaultHealthcheckTimeout)
-	add("--healthcheck-start-period", o.HealthcheckStartPeriod, DefaultHealthcheckStartPeriod)
-	if o.HealthcheckRetries != 0 && o.HealthcheckRetries != DefaultHealthcheckRetries {
-		args = append(args, "--healthcheck-retries", strconv.Itoa(o.HealthcheckRetries))
-	}
-	return args
-}
-
-// joinModule resolves a path option against the module directory.
-func joinModule(dir, p string) string {
-	return filepath.Join(dir, filepath.FromSlash(p))
-}
-
-// today is the date end of life is judged on.
-func (o *Options) today() time.Time {
-	if o.Today.IsZero() {
-		return time.Now().UTC()
-	}
-	return o.Today
+	return filepath.Join(o.Context, "Dockerfile")
 }

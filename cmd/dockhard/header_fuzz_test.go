@@ -1,15 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/spf13/pflag"
-
-	"github.com/dockhard/dockhard/generator"
 )
 
 // FuzzHeader feeds arbitrary first lines to a bare `dockhard generate`, as
@@ -56,52 +51,6 @@ func FuzzHeader(f *testing.F) {
 			if rel, err := filepath.Rel(dir, path); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 				t.Fatalf("header %q: the run touched %s, outside the module (exit %d, %s)", header, change, r.code, r.err)
 			}
-		}
-	})
-}
-
-// FuzzHeaderRoundTrip: every set of options that validation accepts is
-// recorded in a header that reads back to the same options, so format →
-// parse → format is the identity and a bare regenerate or --check never
-// fails on a header dockhard wrote.
-func FuzzHeaderRoundTrip(f *testing.F) {
-	f.Add("golang", "alpine", "./cmd/api", "9090", 10001, "off", "..", "deploy/Dockerfile", false, "", "digest", "exec", "/healthz", `["/app","health"]`, "1m", "5s", "0s", 7, "products.json", "static", "metrics,prod")
-	f.Add("", "", "", "auto", 65532, "auto", "", "", false, "cat.json", "auto", "auto", "", "", "", "", "", 0, "none", "", "")
-	f.Add("chainguard", "scratch", ".", "none", 1, "on", ".", "Dockerfile", true, "", "tag", "exec", "/h?x=1", "[\"/a\",\"b\u00a0c\"]", "30s", "10m", "1h", 100, "", "", "a b")
-	f.Fuzz(func(t *testing.T, builder, runtime, main, port string, uid int, cgo, context, output string, noIgnore bool, catalog, pin, health, healthPath, healthCmd, interval, timeout, start string, retries int, data1, data2, tags string) {
-		o := generator.Options{Builder: builder, Runtime: runtime, Main: main, Port: port, UID: uid, Cgo: cgo, Context: context, Output: output,
-			NoDockerignore: noIgnore, Catalog: catalog, Pin: pin, Healthcheck: health, HealthcheckPath: healthPath, HealthcheckCmd: healthCmd,
-			HealthcheckInterval: interval, HealthcheckTimeout: timeout, HealthcheckStartPeriod: start, HealthcheckRetries: retries}
-		o.Tags = tags
-		for _, d := range []string{data1, data2} {
-			if d != "" {
-				o.Data = append(o.Data, d)
-			}
-		}
-		if o.Validate() != nil || o.Output == "-" {
-			return
-		}
-		line := generator.Header(&o)
-		file := filepath.Join(t.TempDir(), "Dockerfile")
-		writeTestFile(t, file, line+"\n")
-		args, ok, err := recordedArgs(file)
-		if err != nil || !ok {
-			t.Fatalf("header %q does not read back: ok %v, %v", line, ok, err)
-		}
-		var back generator.Options
-		var dockerignore bool
-		fs := pflag.NewFlagSet("header", pflag.ContinueOnError)
-		fs.SetOutput(new(bytes.Buffer))
-		addOptionFlags(fs, &back, &dockerignore)
-		if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
-			t.Fatalf("header %q: %v (extra %q)", line, err, fs.Args())
-		}
-		back.NoDockerignore = !dockerignore
-		if err := back.Validate(); err != nil {
-			t.Fatalf("header %q reads back to options validation refuses: %v", line, err)
-		}
-		if again := generator.Header(&back); again != line {
-			t.Fatalf("round trip changed the header:\n %q\n %q", line, again)
 		}
 	})
 }

@@ -20,7 +20,6 @@ import (
 
 func newInitCmd(streams ioStreams) *cobra.Command {
 	var opts generator.Options
-	var dockerignore bool
 	cmd := &cobra.Command{
 		Use:   "init [DIR]",
 		Short: "Answer a few questions and write a hardened Dockerfile (needs a terminal)",
@@ -41,7 +40,6 @@ dockhard generate.`,
 			if !inOK || !outOK || !isTerminal(in) || !isTerminal(out) {
 				return &usageError{fmt.Errorf("init asks questions and needs a terminal on stdin and stdout; to generate without questions use `dockhard generate` with flags (--builder, --runtime, --main, --port, --uid; see `dockhard generate --help`)")}
 			}
-			opts.NoDockerignore = !dockerignore
 			// Between questions the terminal is not in raw mode, so Ctrl-C
 			// arrives as SIGINT, which main turns into a cancelled context.
 			// Questions do not watch the context: leave at once, unless the
@@ -61,7 +59,7 @@ dockhard generate.`,
 			return err
 		},
 	}
-	addOptionFlags(cmd.Flags(), &opts, &dockerignore)
+	generator.AddFlags(cmd.Flags(), &opts)
 	return cmd
 }
 
@@ -129,14 +127,13 @@ func runInit(flags *pflag.FlagSet, streams ioStreams, p Prompter, dir string, gi
 	for _, w := range written {
 		fmt.Fprintln(streams.Out, "wrote", displayPath(w))
 	}
-	printNextSteps(streams, dir, &o, res.Plan)
+	printNextSteps(streams, dir, res.Resolved.Args, res.Plan)
 	return nil
 }
 
 // printNextSteps shows the non-interactive equivalent and how to try the
 // image.
-func printNextSteps(streams ioStreams, dir string, o *generator.Options, p *generator.Plan) {
-	args := o.Args()
+func printNextSteps(streams ioStreams, dir string, args []string, p *generator.Plan) {
 	shellArgs := []string{"dockhard", args[0]}
 	if dir != "." {
 		shellArgs = append(shellArgs, dir)

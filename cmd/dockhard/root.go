@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/dockhard/dockhard/generator"
 	"github.com/dockhard/dockhard/generator/inputerr"
 	"github.com/spf13/cobra"
 )
@@ -71,13 +72,23 @@ func run(ctx context.Context, args []string, streams ioStreams) int {
 		}
 		return silent.code
 	}
-	fmt.Fprintln(streams.Err, "dockhard: "+strings.TrimSpace(err.Error()))
+	fmt.Fprintln(streams.Err, "dockhard: "+strings.TrimSpace(inFlags(err)))
 	var usage *usageError
 	// cobra reports an unknown command as a plain error.
 	if errors.As(err, &usage) || inputerr.Is(err) || strings.HasPrefix(err.Error(), "unknown command") {
 		return exitUsage
 	}
 	return exitFailed
+}
+
+// inFlags is the message of err in the command line's words: the
+// library's option errors name options by their fields, the command by
+// its flags.
+func inFlags(err error) string {
+	if oe, ok := err.(*generator.OptionError); ok {
+		return oe.Text(generator.FlagFor)
+	}
+	return err.Error()
 }
 
 func newRootCmd(streams ioStreams) *cobra.Command {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -25,9 +26,23 @@ const dockerignoreExtra = ".dockerignore"
 
 // askOptions asks what detection could not settle and returns the options
 // generate would take. preset names the flags given on the command line:
-// their questions are not asked. Every answer is checked by the same
-// validation generate uses.
+// their questions are not asked. Answers are checked by the validation
+// generate uses, and each question's default is what generate would
+// decide from the answers before it (generator.Resolve).
 func askOptions(p Prompter, f *detect.Facts, o generator.Options, preset map[string]bool) (generator.Options, error) {
+	cat, err := generator.LoadCatalog(f.Dir, &o)
+	if err != nil {
+		return o, err
+	}
+	// settled resolves the answers so far; the questions still to come
+	// stay at their defaults, so that no preset value they may change
+	// (like --healthcheck-cmd before the health check question) is judged
+	// early.
+	settled := func(answers generator.Options) (*generator.Resolved, error) {
+		answers.Main, answers.Cgo, answers.Tags, answers.Catalog, answers.Builder, answers.UID = o.Main, o.Cgo, o.Tags, o.Catalog, o.Builder, o.UID
+		return generator.Resolve(f, &answers, cat)
+	}
+
 	// 1. Which main package.
 	if !preset["main"] && len(f.Mains) > 1 {
 		var options []string
@@ -51,48 +66,40 @@ func askOptions(p Prompter, f *detect.Facts, o generator.Options, preset map[str
 			o.Main = ""
 		}
 	}
-	main, err := generator.ChooseMain(f, o.Main)
+	r, err := settled(generator.Options{})
 	if err != nil {
 		return o, err
 	}
-	cgo := main.Cgo
-	switch o.Cgo {
-	case "on":
-		cgo = true
-	case "off":
-		cgo = false
-	}
+	main := r.Main
 
 	// 2. Builder.
-	builder := o.Builder
-	if builder == "" {
-		builder = catalog.DefaultBuilder
-	}
 	if !preset["builder"] {
 		answer, err := p.Select("Which image should build the program?",
 			"The build stage holds the Go toolchain; only the binary reaches the final image.",
-			catalog.Builders, func(v string) string { return catalog.BuiltIn().Builder(v).Help }, builder)
+			catalog.Builders, func(v string) string { return catalog.BuiltIn().Builder(v).Help }, r.Builder)
 		if err != nil {
 			return o, err
 		}
-		builder = answer
 		o.Builder = answer
+		if r, err = settled(generator.Options{}); err != nil {
+			return o, err
+		}
 	}
 
 	// 3. Runtime: only those that can run this program.
 	if !preset["runtime"] {
-		allowed, refused := catalog.RuntimesFor(builder, cgo)
+		allowed, refused := catalog.RuntimesFor(r.Builder, r.Cgo)
 		help := "The final image: it receives only the binary."
 		if len(refused) > 0 {
 			var hidden []string
-			for _, r := range catalog.Runtimes {
-				if _, ok := refused[r]; ok {
-					hidden = append(hidden, r)
+			for _, rt := range catalog.Runtimes {
+				if _, ok := refused[rt]; ok {
+					hidden = append(hidden, rt)
 				}
 			}
-			help += " Hidden because this program needs cgo and they cannot run it with the " + builder + " builder: " + strings.Join(hidden, ", ") + "."
+			help += " Hidden because this program needs cgo and they cannot run it with the " + r.Builder + " builder: " + strings.Join(hidden, ", ") + "."
 		}
-		def := catalog.DefaultRuntime(builder, cgo)
+		def := r.Runtime // the default for this builder and program
 		answer, err := p.Select("Which image should run it?", help, allowed, func(v string) string { return catalog.BuiltIn().Runtime(v).Help }, def)
 		if err != nil {
 			return o, err
@@ -118,8 +125,7 @@ func askOptions(p Prompter, f *detect.Facts, o generator.Options, preset map[str
 			if v == "" {
 				return nil
 			}
-			check := generator.Options{Port: v, UID: generator.DefaultUID}
-			return check.Validate()
+			return validate(generator.Options{Port: v})
 		})
 		if err != nil {
 			return o, err
@@ -135,21 +141,16 @@ func askOptions(p Prompter, f *detect.Facts, o generator.Options, preset map[str
 	}
 
 	// 5. Health check, when the program listens somewhere.
-	port := o.Port
-	if port == "auto" || port == "" {
-		port = ""
-		if len(main.Ports) > 0 {
-			port = strconv.Itoa(main.Ports[0].Number)
-		}
+	if r, err = settled(generator.Options{Port: o.Port, HealthcheckPath: o.HealthcheckPath}); err != nil {
+		return o, err
 	}
-	if !preset["healthcheck"] && port != "" && port != "none" {
-		// auto probes http where the program registers a health route,
-		// tcp where it does not.
-		def, help := "tcp", "The image has no shell or curl: dockhard builds a tiny probe (about 1.5 MB) for http and tcp."
+	if !preset["healthcheck"] && len(r.Ports) > 0 {
+		// What auto decides: http where the program registers a health
+		// route, tcp where it does not.
+		def, help := r.Healthcheck.Mode, "The image has no shell or curl: dockhard builds a tiny probe (about 1.5 MB) for http and tcp."
 		if len(main.HealthRoutes) > 0 {
-			r := main.HealthRoutes[0]
-			def = "http"
-			help += fmt.Sprintf(" Health route %s detected in %s:%d.", r.Path, r.Evidence.File, r.Evidence.Line)
+			route := main.HealthRoutes[0]
+			help += fmt.Sprintf(" Health route %s detected in %s:%d.", route.Path, route.Evidence.File, route.Evidence.Line)
 		}
 		answer, err := p.Select("How should Docker check that it is healthy?", help,
 			[]string{"http", "tcp", "exec", "none"}, func(v string) string { return healthHelp[v] }, def)
@@ -164,8 +165,7 @@ func askOptions(p Prompter, f *detect.Facts, o generator.Options, preset map[str
 			cmd, err := p.Input("Which command checks it? (JSON array)",
 				`The program's own probe, run in the image as its user, like ["/usr/local/bin/app","health"].`,
 				"", func(v string) error {
-					check := generator.Options{UID: generator.DefaultUID, Healthcheck: "exec", HealthcheckCmd: v}
-					return check.Validate()
+					return validate(generator.Options{Healthcheck: "exec", HealthcheckCmd: v})
 				})
 			if err != nil {
 				return o, err
@@ -196,18 +196,13 @@ func askOptions(p Prompter, f *detect.Facts, o generator.Options, preset map[str
 	if !preset["uid"] {
 		answer, err := p.Input("Which numeric user should it run as?",
 			"A number, so Kubernetes runAsNonRoot can verify it; 65532 is distroless' and Chainguard's nonroot.",
-			strconv.Itoa(o.UID), func(v string) error {
-				n, err := strconv.Atoi(v)
-				if err != nil {
-					return fmt.Errorf("%q is not a number", v)
-				}
-				check := generator.Options{UID: n}
-				return check.Validate()
+			strconv.Itoa(r.UID), func(v string) error {
+				return validate(generator.Options{UID: v})
 			})
 		if err != nil {
 			return o, err
 		}
-		o.UID, _ = strconv.Atoi(answer)
+		o.UID = answer
 	}
 
 	// 7. Extras.
@@ -220,5 +215,14 @@ func askOptions(p Prompter, f *detect.Facts, o generator.Options, preset map[str
 		}
 		o.NoDockerignore = !slices.Contains(answer, dockerignoreExtra)
 	}
-	return o, o.Validate()
+	return o, nil
+}
+
+// validate checks one answer as generate would check the flag, and says
+// what is wrong in the flag's words.
+func validate(answer generator.Options) error {
+	if err := answer.Validate(); err != nil {
+		return errors.New(inFlags(err))
+	}
+	return nil
 }

@@ -129,11 +129,9 @@ const (
 // defaultOptions are the options generate's flags give when none is set.
 func defaultOptions() generator.Options {
 	var o generator.Options
-	var dockerignore bool
 	fs := pflag.NewFlagSet("defaults", pflag.ContinueOnError)
-	addOptionFlags(fs, &o, &dockerignore)
+	generator.AddFlags(fs, &o)
 	fs.Parse(nil)
-	o.NoDockerignore = !dockerignore
 	return o
 }
 
@@ -199,13 +197,13 @@ func TestWizardHidesRuntimesThatCannotWork(t *testing.T) {
 func TestWizardFlagsPreAnswer(t *testing.T) {
 	_, facts := detectCopy(t, "rootmain")
 	given := defaultOptions()
-	given.Runtime, given.UID = "scratch", 4242
+	given.Runtime, given.UID = "scratch", "4242"
 	p := newFakePrompter(t, map[string]any{qBuilder: "", qPort: "<default>", qHealth: "", qExtras: []string(nil)})
 	o, err := askOptions(p, facts, given, map[string]bool{"runtime": true, "uid": true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.Runtime != "scratch" || o.UID != 4242 {
+	if o.Runtime != "scratch" || o.UID != "4242" {
 		t.Fatalf("flags were not kept: %+v", o)
 	}
 }
