@@ -34,10 +34,11 @@ func askOptions(p Prompter, f *detect.Facts, o generator.Options, preset map[str
 	if err != nil {
 		return o, err
 	}
-	// settled resolves the answers so far; the questions still to come
-	// stay at their defaults, so that no preset value they may change
-	// (like --healthcheck-cmd before the health check question) is judged
-	// early.
+	// settled resolves what the questions so far have settled, with more
+	// given in answers; every other option stays at its default. A preset
+	// value that a later question can still make valid (--healthcheck-cmd
+	// before the health check is asked, --output .dockerignore before the
+	// extras) is judged at the end, by generate's own check.
 	settled := func(answers generator.Options) (*generator.Resolved, error) {
 		answers.Main, answers.Cgo, answers.Tags, answers.Catalog, answers.Builder, answers.UID = o.Main, o.Cgo, o.Tags, o.Catalog, o.Builder, o.UID
 		return generator.Resolve(f, &answers, cat)
