@@ -9,9 +9,9 @@ import (
 // Input, and the same branches with plain values make the reference.
 type fuzzValues struct {
 	header, name, context, dockerfile, target, path, arg, version string
-	uid, gid, port                                               int
-	kind                                                         uint8
-	tmp                                                          bool
+	uid, gid, port                                                int
+	kind                                                          uint8
+	tmp                                                           bool
 }
 
 func fuzzInput(v fuzzValues) Input {

@@ -44,7 +44,9 @@ func TestBadInput(t *testing.T) {
 		{"probe path with a newline", func(in *Input) { in.Services[0].Health.Path = "/a\nb: c" }, "health check path"},
 		{"probe path with a quote", func(in *Input) { in.Services[0].Health.Path = `/a"` }, "health check path"},
 		{"unknown kind", func(in *Input) { in.Services[0].Health.Kind = "grpc" }, `health check kind "grpc"`},
-		{"exec without a command", func(in *Input) { in.Services[0].Health = Health{Kind: HealthExec, Interval: time.Second, Timeout: time.Second, Retries: 1} }, "needs a command"},
+		{"exec without a command", func(in *Input) {
+			in.Services[0].Health = Health{Kind: HealthExec, Interval: time.Second, Timeout: time.Second, Retries: 1}
+		}, "needs a command"},
 		{"exec argument with a space", func(in *Input) {
 			in.Services[0].Health = Health{Kind: HealthExec, Command: []string{"/app", "a b"}, Interval: time.Second, Timeout: time.Second, Retries: 1}
 		}, `argument "a b" must be non-empty, without spaces`},
