@@ -82,8 +82,16 @@ func CheckCompose(filename string, data []byte) ([]Problem, error) {
 		return nil, &InputError{Msg: fmt.Sprintf("%s is not a valid compose file: %v", filename, err)}
 	}
 	lines := composeServiceLines(data)
+	// In file order; services from included files (line 0) first, by name.
+	names := project.ServiceNames()
+	sort.Slice(names, func(i, j int) bool {
+		if lines[names[i]] != lines[names[j]] {
+			return lines[names[i]] < lines[names[j]]
+		}
+		return names[i] < names[j]
+	})
 	var out []Problem
-	for _, name := range project.ServiceNames() {
+	for _, name := range names {
 		s := project.Services[name]
 		add := func(kind ProblemKind, msg, fix string) {
 			out = append(out, Problem{Kind: kind, Where: "service " + name, Line: lines[name], Message: msg, Fix: fix})
