@@ -19,6 +19,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	kjson "k8s.io/apimachinery/pkg/runtime/serializer/json"
+
+	"github.com/dockhard/dockhard/generator/inputerr"
 )
 
 // ProblemKind is what a check found wrong; lint gives each kind a rule.
@@ -79,7 +81,7 @@ func CheckCompose(filename string, data []byte) ([]Problem, error) {
 		o.SkipResolveEnvironment = true
 	})
 	if err != nil {
-		return nil, &InputError{Msg: fmt.Sprintf("%s is not a valid compose file: %v", filename, err)}
+		return nil, inputerr.Errorf("%s is not a valid compose file: %v", filename, err)
 	}
 	lines := composeServiceLines(data)
 	// In file order; services from included files (line 0) first, by name.
@@ -209,21 +211,21 @@ func DecodeManifest(data []byte) ([]Object, error) {
 			return out, nil
 		}
 		if err != nil {
-			return nil, &InputError{Msg: fmt.Sprintf("document %d is not YAML: %v", i, err)}
+			return nil, inputerr.Errorf("document %d is not YAML: %v", i, err)
 		}
 		if len(doc.Content) == 0 || doc.Content[0].Tag == "!!null" {
 			continue // an empty document, as "---" at the start makes
 		}
 		text, err := yaml.Marshal(&doc)
 		if err != nil {
-			return nil, &InputError{Msg: fmt.Sprintf("document %d: %v", i, err)}
+			return nil, inputerr.Errorf("document %d: %v", i, err)
 		}
 		obj, _, err := workloads.Decode(text, nil, nil)
 		switch {
 		case runtime.IsNotRegisteredError(err):
 			obj = nil
 		case err != nil:
-			return nil, &InputError{Msg: fmt.Sprintf("document %d is not a valid Kubernetes object: %v", i, err)}
+			return nil, inputerr.Errorf("document %d is not a valid Kubernetes object: %v", i, err)
 		}
 		out = append(out, Object{Value: obj, Node: doc.Content[0]})
 	}

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/dockhard/dockhard/generator/inputerr"
 )
 
 // finding is what a test expects of one Problem.
@@ -121,7 +123,7 @@ func TestChecksRejectInvalidFiles(t *testing.T) {
 		"bad type":      "services:\n  web:\n    image: nginx\n    read_only: maybe\n",
 		"not a mapping": "- a\n- b\n",
 	} {
-		if got, err := CheckCompose("compose.yaml", []byte(data)); !IsInputError(err) || !strings.Contains(err.Error(), "compose.yaml is not a valid compose file") {
+		if got, err := CheckCompose("compose.yaml", []byte(data)); !inputerr.Is(err) || !strings.Contains(err.Error(), "compose.yaml is not a valid compose file") {
 			t.Errorf("compose %s: %v %v, want an input error", name, got, err)
 		}
 	}
@@ -131,7 +133,7 @@ func TestChecksRejectInvalidFiles(t *testing.T) {
 		"wrong type":      {"apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  replicas: many\n", "document 1 is not a valid Kubernetes object"},
 		"not yaml":        {"a: [\n", "document 1 is not YAML"},
 	} {
-		if got, err := CheckKubernetes([]byte(tc.data)); !IsInputError(err) || !strings.Contains(err.Error(), tc.says) {
+		if got, err := CheckKubernetes([]byte(tc.data)); !inputerr.Is(err) || !strings.Contains(err.Error(), tc.says) {
 			t.Errorf("kubernetes %s: %v %v, want an input error saying %q", name, got, err, tc.says)
 		}
 	}

@@ -3,6 +3,8 @@ package deploy
 import (
 	"testing"
 	"time"
+
+	"github.com/dockhard/dockhard/generator/inputerr"
 )
 
 // fuzzValues are the values of one fuzzed service; fuzzInput makes the
@@ -94,7 +96,7 @@ func FuzzInput(f *testing.F) {
 		}{{"compose", Compose}, {"kubernetes", Kubernetes}} {
 			out, err := render.fn(in)
 			if err != nil {
-				if !IsInputError(err) {
+				if !inputerr.Is(err) {
 					t.Fatalf("%s: not an input error: %v", render.file, err)
 				}
 				continue

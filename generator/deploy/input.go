@@ -5,23 +5,23 @@
 // escalation and the image's numeric non-root user. It also judges such
 // files written by others (checks.go).
 //
-// Everything a template receives is checked by Input.validate first: no
-// value can add, remove or reorder a key or a line, and Compose and
-// Kubernetes re-parse what they rendered to prove it.
+// Everything a template receives is checked by Input.validate first (a
+// refused value is an inputerr.Error: commands exit 2): no value can add,
+// remove or reorder a key or a line, and Compose and Kubernetes re-parse
+// what they rendered to prove it.
 package deploy
 
 import (
-	"errors"
-	"fmt"
 	"path"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
 
 	"k8s.io/apimachinery/pkg/util/validation"
+
+	"github.com/dockhard/dockhard/generator/inputerr"
 )
 
 // Input is everything the compose file and the Kubernetes manifest say.
@@ -100,24 +100,6 @@ type BuildArgs struct {
 	Version, Revision, SourceDateEpoch string
 }
 
-// InputError is a value the files cannot carry; the message says which and
-// how to fix it. The command line maps it to exit code 2.
-type InputError struct {
-	Msg string
-}
-
-func (e *InputError) Error() string { return e.Msg }
-
-// IsInputError reports whether err (or an error it wraps) is an InputError.
-func IsInputError(err error) bool {
-	var ie *InputError
-	return errors.As(err, &ie)
-}
-
-func inputErrorf(format string, args ...any) error {
-	return &InputError{Msg: fmt.Sprintf(format, args...)}
-}
-
 // Limits on values: Kubernetes takes probe times in int32 seconds, and
 // Linux ids are 32-bit; a day and 2^31-1 are far past anything sensible.
 const (
@@ -146,7 +128,7 @@ func (in *Input) validate() error {
 		return err
 	}
 	if len(in.Services) == 0 {
-		return inputErrorf("no service to write: give at least one target")
+		return inputerr.Errorf("no service to write: give at least one target")
 	}
 	seen := map[string]bool{}
 	for i := range in.Services {
@@ -155,7 +137,7 @@ func (in *Input) validate() error {
 			return err
 		}
 		if seen[s.Name] {
-			return inputErrorf("two services are named %s: give each target its own name", strconv.Quote(s.Name))
+			return inputerr.Errorf("two services are named %s: give each target its own name", inputerr.Quote(s.Name))
 		}
 		seen[s.Name] = true
 	}
@@ -164,13 +146,13 @@ func (in *Input) validate() error {
 
 func validateHeader(h string) error {
 	if !strings.HasPrefix(h, "# ") || len(h) > maxHeader {
-		return inputErrorf("header %s must be one YAML comment line starting with \"# \" (at most %d bytes)", truncate(h), maxHeader)
+		return inputerr.Errorf("header %s must be one YAML comment line starting with \"# \" (at most %d bytes)", truncate(h), maxHeader)
 	}
 	// Printable characters and plain spaces only: no line break of any
 	// kind (YAML 1.1 also breaks lines at U+0085, U+2028 and U+2029).
 	for _, r := range h {
 		if r != ' ' && !unicode.IsPrint(r) {
-			return inputErrorf("header %s has a control or line-breaking character (%U): it must stay one comment line", truncate(h), r)
+			return inputerr.Errorf("header %s has a control or line-breaking character (%U): it must stay one comment line", truncate(h), r)
 		}
 	}
 	return nil
@@ -178,7 +160,7 @@ func validateHeader(h string) error {
 
 func (s *Service) validate() error {
 	if errs := validation.IsDNS1035Label(s.Name); len(errs) > 0 {
-		return inputErrorf("service name %s: %s (it names the compose service, the Deployment, its container and its Service)", strconv.Quote(s.Name), strings.Join(errs, "; "))
+		return inputerr.Errorf("service name %s: %s (it names the compose service, the Deployment, its container and its Service)", inputerr.Quote(s.Name), strings.Join(errs, "; "))
 	}
 	if err := checkRelPath("build context", s.Name, s.Context, true); err != nil {
 		return err
@@ -187,20 +169,20 @@ func (s *Service) validate() error {
 		return err
 	}
 	if s.Target != "" && (!stageName.MatchString(s.Target) || len(s.Target) > 128) {
-		return inputErrorf("service %s: build target %s is not a Dockerfile stage name (lowercase letter, then lowercase letters, digits, '_', '.', '-')", s.Name, strconv.Quote(s.Target))
+		return inputerr.Errorf("service %s: build target %s is not a Dockerfile stage name (lowercase letter, then lowercase letters, digits, '_', '.', '-')", s.Name, inputerr.Quote(s.Target))
 	}
 	if s.UID < 1 || s.UID > maxID {
-		return inputErrorf("service %s: uid %d: the image must run as a non-root uid between 1 and %d", s.Name, s.UID, maxID)
+		return inputerr.Errorf("service %s: uid %d: the image must run as a non-root uid between 1 and %d", s.Name, s.UID, maxID)
 	}
 	if s.GID < 0 || s.GID > maxID {
-		return inputErrorf("service %s: gid %d must be between 0 and %d", s.Name, s.GID, maxID)
+		return inputerr.Errorf("service %s: gid %d must be between 0 and %d", s.Name, s.GID, maxID)
 	}
 	for i, p := range s.Ports {
 		if errs := validation.IsValidPortNum(p); len(errs) > 0 {
-			return inputErrorf("service %s: port %d: %s", s.Name, p, strings.Join(errs, "; "))
+			return inputerr.Errorf("service %s: port %d: %s", s.Name, p, strings.Join(errs, "; "))
 		}
 		if slices.Contains(s.Ports[:i], p) {
-			return inputErrorf("service %s: port %d is listed twice", s.Name, p)
+			return inputerr.Errorf("service %s: port %d is listed twice", s.Name, p)
 		}
 	}
 	return s.Health.validate(s)
@@ -212,10 +194,10 @@ func (s *Service) validate() error {
 func checkRelPath(what, service, p string, mayClimb bool) error {
 	fix := "use a clean relative path of letters, digits and . _ / @ + -"
 	if p == "" || !relPath.MatchString(p) || path.IsAbs(p) || path.Clean(p) != p || len(p) > 1024 || strings.HasPrefix(p, "-") {
-		return inputErrorf("service %s: %s %s: %s", service, what, strconv.Quote(p), fix)
+		return inputerr.Errorf("service %s: %s %s: %s", service, what, inputerr.Quote(p), fix)
 	}
 	if !mayClimb && (p == ".." || strings.HasPrefix(p, "../")) {
-		return inputErrorf("service %s: %s %s leaves the build context: the Dockerfile must be inside it", service, what, strconv.Quote(p))
+		return inputerr.Errorf("service %s: %s %s leaves the build context: the Dockerfile must be inside it", service, what, inputerr.Quote(p))
 	}
 	return nil
 }
@@ -226,30 +208,30 @@ func (h *Health) validate(s *Service) error {
 		return nil
 	case HealthHTTP:
 		if !probePath.MatchString(h.Path) || len(h.Path) > 1024 {
-			return inputErrorf("service %s: health check path %s must start with / and hold only letters, digits and . _ ~ / %% ? = & + -", s.Name, strconv.Quote(h.Path))
+			return inputerr.Errorf("service %s: health check path %s must start with / and hold only letters, digits and . _ ~ / %% ? = & + -", s.Name, inputerr.Quote(h.Path))
 		}
 		fallthrough
 	case HealthTCP:
 		if !slices.Contains(s.Ports, h.Port) {
-			return inputErrorf("service %s: the health check probes port %d, which is not one of the service's ports %v", s.Name, h.Port, s.Ports)
+			return inputerr.Errorf("service %s: the health check probes port %d, which is not one of the service's ports %v", s.Name, h.Port, s.Ports)
 		}
 	case HealthExec:
 		if len(h.Command) == 0 {
-			return inputErrorf("service %s: an exec health check needs a command", s.Name)
+			return inputerr.Errorf("service %s: an exec health check needs a command", s.Name)
 		}
 		for _, a := range h.Command {
 			if a == "" || len(a) > 4096 || strings.IndexFunc(a, notPrintable) >= 0 {
-				return inputErrorf("service %s: health check command argument %s must be non-empty, without spaces or control characters", s.Name, truncate(a))
+				return inputerr.Errorf("service %s: health check command argument %s must be non-empty, without spaces or control characters", s.Name, truncate(a))
 			}
 		}
 	default:
-		return inputErrorf("service %s: health check kind %s: use one of none, http, tcp, exec", s.Name, strconv.Quote(string(h.Kind)))
+		return inputerr.Errorf("service %s: health check kind %s: use one of none, http, tcp, exec", s.Name, inputerr.Quote(string(h.Kind)))
 	}
 	if h.Interval <= 0 || h.Interval > maxProbeTime || h.Timeout <= 0 || h.Timeout > maxProbeTime || h.StartPeriod < 0 || h.StartPeriod > maxProbeTime {
-		return inputErrorf("service %s: health check interval %s, timeout %s and start period %s must be positive (the start period may be 0) and at most %s", s.Name, h.Interval, h.Timeout, h.StartPeriod, maxProbeTime)
+		return inputerr.Errorf("service %s: health check interval %s, timeout %s and start period %s must be positive (the start period may be 0) and at most %s", s.Name, h.Interval, h.Timeout, h.StartPeriod, maxProbeTime)
 	}
 	if h.Retries < 1 || h.Retries > maxRetries {
-		return inputErrorf("service %s: health check retries %d must be between 1 and %d", s.Name, h.Retries, maxRetries)
+		return inputerr.Errorf("service %s: health check retries %d must be between 1 and %d", s.Name, h.Retries, maxRetries)
 	}
 	return nil
 }
@@ -262,11 +244,11 @@ func notPrintable(r rune) bool {
 func (b *BuildArgs) validate() error {
 	for _, a := range []struct{ name, value string }{{"VERSION", b.Version}, {"REVISION", b.Revision}} {
 		if a.value != "" && !argValue.MatchString(a.value) {
-			return inputErrorf("build argument %s=%s: use at most 128 letters, digits and . _ + -, or leave it empty to take it from the environment", a.name, truncate(a.value))
+			return inputerr.Errorf("build argument %s=%s: use at most 128 letters, digits and . _ + -, or leave it empty to take it from the environment", a.name, truncate(a.value))
 		}
 	}
 	if b.SourceDateEpoch != "" && !digits.MatchString(b.SourceDateEpoch) {
-		return inputErrorf("build argument SOURCE_DATE_EPOCH=%s: use seconds since 1970 (digits only), or leave it empty to take it from the environment", truncate(b.SourceDateEpoch))
+		return inputerr.Errorf("build argument SOURCE_DATE_EPOCH=%s: use seconds since 1970 (digits only), or leave it empty to take it from the environment", truncate(b.SourceDateEpoch))
 	}
 	return nil
 }
@@ -276,5 +258,5 @@ func truncate(s string) string {
 	if len(s) > 80 {
 		s = s[:80] + "..."
 	}
-	return strconv.Quote(s)
+	return inputerr.Quote(s)
 }

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+
+	"github.com/dockhard/dockhard/generator/inputerr"
 )
 
 // TestBadInput gives each value a bad form: both files refuse it with an
@@ -67,7 +69,7 @@ func TestBadInput(t *testing.T) {
 				in.Services = append([]Service(nil), in.Services...)
 				tc.change(&in)
 				out, err := render.fn(in)
-				if !IsInputError(err) || out != nil {
+				if !inputerr.Is(err) || out != nil {
 					t.Fatalf("%s: got %d bytes and error %v, want an input error and nothing", render.file, len(out), err)
 				}
 				if !strings.Contains(err.Error(), tc.want) {
@@ -84,7 +86,7 @@ func TestBadInput(t *testing.T) {
 func TestComposeRefusesSharedHostPort(t *testing.T) {
 	in := goldenCases()[3].in
 	in.Services[1].Ports = []int{8080}
-	if _, err := Compose(in); !IsInputError(err) || !strings.Contains(err.Error(), "services api and worker both listen on port 8080") {
+	if _, err := Compose(in); !inputerr.Is(err) || !strings.Contains(err.Error(), "services api and worker both listen on port 8080") {
 		t.Errorf("Compose: %v, want an input error about port 8080", err)
 	}
 	if _, err := Kubernetes(in); err != nil {

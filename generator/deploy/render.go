@@ -9,6 +9,7 @@ import (
 	"text/template"
 	"time"
 
+	"github.com/dockhard/dockhard/generator/inputerr"
 	"github.com/dockhard/dockhard/templates"
 )
 
@@ -51,7 +52,7 @@ func uniqueHostPorts(services []Service) error {
 	for _, s := range services {
 		for _, p := range s.Ports {
 			if o, ok := owner[p]; ok {
-				return inputErrorf("services %s and %s both listen on port %d, and compose would publish it twice on the host: give one of them another port", o, s.Name, p)
+				return inputerr.Errorf("services %s and %s both listen on port %d, and compose would publish it twice on the host: give one of them another port", o, s.Name, p)
 			}
 			owner[p] = s.Name
 		}
