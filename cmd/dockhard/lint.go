@@ -185,15 +185,11 @@ func printFindings(w io.Writer, all []lint.Finding, modules []string) {
 }
 
 func printExplain(w io.Writer, id string) error {
-	r := lint.RuleByID(strings.ToUpper(id))
-	if r.ID == "" {
-		var ids []string
-		for _, r := range lint.Rules {
-			ids = append(ids, r.ID)
-		}
-		return &usageError{fmt.Errorf("--explain %q: no such rule; rules are %s (BK: rules are BuildKit's, see docs.docker.com/reference/build-checks)", id, strings.Join(ids, ", "))}
+	r, err := lint.RuleByID(strings.ToUpper(id))
+	if err != nil {
+		return &usageError{fmt.Errorf("--explain %q: %v (BK: rules are BuildKit's, see docs.docker.com/reference/build-checks)", id, err)}
 	}
-	fmt.Fprintf(w, "%s (%s): %s\n\n%s\n\nSource: %s\n", r.ID, r.Severity, r.Title, r.Explain, r.Source)
+	fmt.Fprintf(w, "%s (%s): %s\n\n%s\n\nSource: %s\nMore: %s\n", r.ID, r.Severity, r.Title, r.Explain(), r.Source, r.URL())
 	return nil
 }
 
@@ -230,6 +226,7 @@ type sarifRule struct {
 	ShortDescription     sarifText         `json:"shortDescription"`
 	FullDescription      sarifText         `json:"fullDescription"`
 	Help                 sarifText         `json:"help"`
+	HelpURI              string            `json:"helpUri,omitempty"`
 	DefaultConfiguration map[string]string `json:"defaultConfiguration"`
 	Properties           map[string]any    `json:"properties,omitempty"`
 }
@@ -268,8 +265,9 @@ func writeSARIF(w io.Writer, all []lint.Finding) error {
 		driver.Rules = append(driver.Rules, sarifRule{
 			ID: r.ID, Name: r.Title,
 			ShortDescription:     sarifText{r.Title},
-			FullDescription:      sarifText{r.Explain},
-			Help:                 sarifText{r.Explain + " Source: " + r.Source},
+			FullDescription:      sarifText{r.Explain()},
+			Help:                 sarifText{r.Explain() + " Source: " + r.Source},
+			HelpURI:              r.URL(),
 			DefaultConfiguration: map[string]string{"level": sarifLevel(r.Severity)},
 		})
 	}

@@ -49,13 +49,20 @@ func ruleSet(findings []Finding) []string {
 	return ids
 }
 
+// fixtureExtension is how the fixtures of each kind of file end.
+var fixtureExtension = map[Kind]string{KindDockerfile: ".Dockerfile"}
+
 func TestEveryRuleHasFixtures(t *testing.T) {
 	for _, r := range Rules {
 		t.Run(r.ID, func(t *testing.T) {
-			if r.Title == "" || r.Explain == "" || r.Source == "" {
-				t.Errorf("rule %s lacks a title, an explanation or a source", r.ID)
+			if r.Title == "" || r.Why == "" || r.Fix == "" || r.Source == "" {
+				t.Errorf("rule %s lacks a title, an explanation, a fix or a source", r.ID)
 			}
-			fail := lintFixture(t, r.ID+"-fail.Dockerfile")
+			ext, ok := fixtureExtension[r.Kind()]
+			if !ok {
+				t.Fatalf("rule %s judges %s files: add their fixture extension and lint entry point to this test", r.ID, r.Kind())
+			}
+			fail := lintFixture(t, r.ID+"-fail"+ext)
 			found := false
 			for _, f := range fail {
 				if f.Rule == r.ID {
@@ -66,10 +73,10 @@ func TestEveryRuleHasFixtures(t *testing.T) {
 				}
 			}
 			if !found {
-				t.Errorf("%s-fail.Dockerfile: %s not reported; found %v", r.ID, r.ID, ruleSet(fail))
+				t.Errorf("%s-fail%s: %s not reported; found %v", r.ID, ext, r.ID, ruleSet(fail))
 			}
-			if pass := lintFixture(t, r.ID+"-pass.Dockerfile"); len(pass) > 0 {
-				t.Errorf("%s-pass.Dockerfile is not clean: %+v", r.ID, pass)
+			if pass := lintFixture(t, r.ID+"-pass"+ext); len(pass) > 0 {
+				t.Errorf("%s-pass%s is not clean: %+v", r.ID, ext, pass)
 			}
 		})
 	}

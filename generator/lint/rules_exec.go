@@ -1,0 +1,27 @@
+package lint
+
+import "github.com/moby/buildkit/frontend/dockerfile/instructions"
+
+// RuleShellFormEntrypoint: ENTRYPOINT or CMD in shell form.
+var RuleShellFormEntrypoint = &Rule{
+	ID:       "DH006",
+	Severity: SeverityWarning,
+	Title:    "shell-form ENTRYPOINT or CMD",
+	Why:      "The shell form runs `/bin/sh -c`: the shell becomes PID 1, signals such as SIGTERM do not reach the program, and the image needs a shell.",
+	Fix:      "Write ENTRYPOINT [\"/path/to/program\"].",
+	Source:   "Docker best practices; BuildKit JSONArgsRecommended",
+	Check: DockerfileCheck(func(d *Dockerfile, report Report) {
+		for _, c := range d.Final.Commands {
+			switch c := c.(type) {
+			case *instructions.EntrypointCommand:
+				if c.PrependShell {
+					report(line(c), "ENTRYPOINT in shell form: a shell runs the program and signals do not reach it; write it as a JSON array")
+				}
+			case *instructions.CmdCommand:
+				if c.PrependShell {
+					report(line(c), "CMD in shell form: a shell runs the program and signals do not reach it; write it as a JSON array")
+				}
+			}
+		}
+	}),
+}
