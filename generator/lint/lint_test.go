@@ -249,3 +249,31 @@ func TestRemovalPatterns(t *testing.T) {
 		}
 	}
 }
+
+// A secret-named ARG before the first FROM is as visible as one in a stage.
+func TestSecretInGlobalArg(t *testing.T) {
+	data, err := os.ReadFile(testfile.Path("testdata", "lint", "DH018-pass.Dockerfile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	findings, err := Lint("f", append([]byte("ARG NPM_TOKEN\n"), data...), LintOptions{Today: lintToday})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(findings) != 1 || findings[0].Rule != RuleSecretInArgOrEnv.ID || findings[0].Line != 1 {
+		t.Fatalf("findings %+v, want DH018 on line 1", findings)
+	}
+}
+
+// --chmod modes that let users other than the owner write: octal with the
+// o+w bit, or symbolic modes that add w for o or a.
+func TestOthersMayWrite(t *testing.T) {
+	for mode, want := range map[string]bool{
+		"": false, "0555": false, "0755": false, "0775": false, "0444": false,
+		"0777": true, "0666": true, "0002": true, "u+w": false, "o+w": true, "a+rw": true, "+w": true, "u=rwx,o=rw": true,
+	} {
+		if got := othersMayWrite(mode); got != want {
+			t.Errorf("othersMayWrite(%q) = %v, want %v", mode, got, want)
+		}
+	}
+}

@@ -13,6 +13,8 @@ var (
 	// static, Chainguard static and the Docker Hardened Images' static
 	// dated tags.
 	staticRuntime = regexp.MustCompile(`(^scratch$|distroless/static|chainguard/static|dhi\.io/static:\d+(-debian\d+|-alpine[\d.]*)?(@|$))`)
+	// targetArch sets GOARCH from BuildKit's TARGETARCH argument.
+	targetArch = regexp.MustCompile(`GOARCH=["']?\$\{?TARGETARCH\b`)
 )
 
 // goBuilds are the RUNs of a stage that build Go.
@@ -121,6 +123,38 @@ var RuleNoDependencyCache = &Rule{
 					}
 					if strings.Contains(text, "go build") && sourceCopied && !downloaded && !strings.Contains(text, "-mod=vendor") {
 						report(line(c), "no dependency step before the source is copied (COPY go.mod go.sum, then go mod download): every source change downloads the modules again")
+					}
+				}
+			}
+		}
+	}),
+}
+
+// RuleCrossBuildForBuildPlatform: a builder that runs on the build
+// machine's platform but builds for it too.
+var RuleCrossBuildForBuildPlatform = &Rule{
+	ID:       "DH026",
+	Severity: SeverityError,
+	Title:    "cross-compiling builder without the target architecture",
+	Why:      "FROM --platform=$BUILDPLATFORM runs the builder natively on the build machine, so that multi-arch builds need no emulation; go build then builds for the build machine unless GOARCH names the target, and the arm64 image ships an amd64 binary that cannot start.",
+	Fix:      "Declare ARG TARGETOS and ARG TARGETARCH in the stage and build with GOOS=$TARGETOS GOARCH=$TARGETARCH go build.",
+	Source:   "dockhard's hardening bar (point 8); Docker multi-platform builds (cross-compilation)",
+	Check: DockerfileCheck(func(d *Dockerfile, report Report) {
+		for _, st := range d.Stages {
+			if !strings.Contains(st.Platform, "BUILDPLATFORM") {
+				continue
+			}
+			archSet := false // by an ENV before the build
+			for _, c := range st.Commands {
+				switch c := c.(type) {
+				case *instructions.EnvCommand:
+					for _, kv := range c.Env {
+						archSet = archSet || (kv.Key == "GOARCH" && strings.Contains(kv.Value, "TARGETARCH"))
+					}
+				case *instructions.RunCommand:
+					text := runText(c)
+					if strings.Contains(text, "go build") && !archSet && !targetArch.MatchString(text) && !strings.Contains(text, "xx-go build") {
+						report(line(c), "go build runs on the build platform (FROM --platform=%s) without GOARCH=$TARGETARCH: it builds for the build machine, not for the image's platform", st.Platform)
 					}
 				}
 			}

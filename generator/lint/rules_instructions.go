@@ -53,6 +53,9 @@ var RuleSecretInArgOrEnv = &Rule{
 				}
 			}
 		}
+		for i := range d.GlobalArgs {
+			secretArgs(&d.GlobalArgs[i])
+		}
 		for _, st := range d.Stages {
 			for _, c := range st.Commands {
 				switch c := c.(type) {

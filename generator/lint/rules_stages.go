@@ -40,6 +40,29 @@ var RuleToolchainRuntime = &Rule{
 	}),
 }
 
+// RuleSourceInFinal: the final stage of a multi-stage build copies the
+// source from the build context.
+var RuleSourceInFinal = &Rule{
+	ID:       "DH029",
+	Severity: SeverityWarning,
+	Title:    "source in the final image",
+	Why:      "The final stage copies the source from the build context: it ships with the program, to everyone who pulls the image, and every source change makes a new image layer.",
+	Fix:      "Copy only what the program needs at run time from the builder stage (COPY --from=builder /out/app /app).",
+	Source:   "dockhard's hardening bar (points 1 and 5); CIS Docker Benchmark 4.1",
+	Check: DockerfileCheck(func(d *Dockerfile, report Report) {
+		if len(d.Stages) == 1 {
+			return // the single stage is RuleSingleStage's
+		}
+		for _, c := range d.Final.Commands {
+			if cp, ok := c.(*instructions.CopyCommand); ok {
+				if src, ok := copiesSource(cp); ok {
+					report(line(cp), "the final stage copies the source (%s) from the build context: copy only the built program from the builder", src)
+				}
+			}
+		}
+	}),
+}
+
 // copiesSource reports whether a COPY brings Go source in from the build
 // context (., ./ or a .go file), and which source path does.
 func copiesSource(c *instructions.CopyCommand) (string, bool) {

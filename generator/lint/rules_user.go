@@ -2,12 +2,15 @@ package lint
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
+
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 )
 
 var numericUser = regexp.MustCompile(`^\d+(:\d+)?$`)
 
-// isRootUser reports whether a USER value's user is root.
+// isRootUser reports whether a USER or --chown value's user is root.
 func isRootUser(u string) bool {
 	name, _, _ := strings.Cut(u, ":")
 	return name == "root" || name == "0"
@@ -56,4 +59,56 @@ var RuleNamedUser = &Rule{
 			report(line(u), "USER %s is a name: Kubernetes runAsNonRoot can only verify a numeric uid; write USER <uid>:<gid>", u.User)
 		}
 	}),
+}
+
+// RuleRuntimeUserOwnsFiles: the final stage copies files that a non-root
+// user owns, or that every user may write.
+var RuleRuntimeUserOwnsFiles = &Rule{
+	ID:       "DH027",
+	Severity: SeverityWarning,
+	Title:    "shipped files writable at run time",
+	Why:      "A file the running user owns (COPY --chown=<user>), or that every user may write (--chmod=0777), can be rewritten by the program: a compromise of the program replaces the program itself, or the files it trusts.",
+	Fix:      "Copy the program and its files root-owned (no --chown) and read-only (--chmod=0555); give what the program writes a volume of its own.",
+	Source:   "dockhard's hardening bar (point 11)",
+	Check: DockerfileCheck(func(d *Dockerfile, report Report) {
+		for _, c := range d.Final.Commands {
+			var chown, chmod string
+			switch c := c.(type) {
+			case *instructions.CopyCommand:
+				chown, chmod = c.Chown, c.Chmod
+			case *instructions.AddCommand:
+				chown, chmod = c.Chown, c.Chmod
+			default:
+				continue
+			}
+			if user, _, _ := strings.Cut(chown, ":"); user != "" && !isRootUser(chown) {
+				report(line(c), "%s --chown=%s gives the files to a non-root user, who can then rewrite them; copy them root-owned and read-only (--chmod=0555)", strings.ToUpper(c.Name()), chown)
+			}
+			if othersMayWrite(chmod) {
+				report(line(c), "%s --chmod=%s lets every user write the files; copy them read-only (--chmod=0555)", strings.ToUpper(c.Name()), chmod)
+			}
+		}
+	}),
+}
+
+// othersMayWrite reports whether a --chmod mode gives write permission to
+// users other than the owner and group: an octal mode with the o+w bit, or
+// a symbolic one that adds w for o or a.
+func othersMayWrite(mode string) bool {
+	if mode == "" {
+		return false
+	}
+	if m, err := strconv.ParseUint(mode, 8, 32); err == nil {
+		return m&0o002 != 0
+	}
+	for _, clause := range strings.Split(mode, ",") {
+		who, perms, ok := strings.Cut(clause, "+")
+		if !ok {
+			who, perms, ok = strings.Cut(clause, "=")
+		}
+		if ok && (who == "" || strings.ContainsAny(who, "oa")) && strings.Contains(perms, "w") {
+			return true
+		}
+	}
+	return false
 }
