@@ -2,7 +2,6 @@ package generator
 
 import (
 	"flag"
-	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -14,7 +13,6 @@ import (
 	"github.com/dockhard/dockhard/generator/detect"
 	"github.com/dockhard/dockhard/generator/inputerr"
 	"github.com/dockhard/dockhard/generator/internal/testfile"
-	"github.com/dockhard/dockhard/generator/lint"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -88,9 +86,6 @@ func TestMatrix(t *testing.T) {
 				want := barExpect{builder: v.builder, runtime: v.runtime, cgo: v.cgo, goVersion: facts.Module.BuildGo, uid: DefaultUID, ports: port, health: "tcp"}
 				if problems := checkBar(res.Dockerfile, want); len(problems) > 0 {
 					t.Errorf("below the hardening bar:\n%s", strings.Join(problems, "\n"))
-				}
-				if warnings := buildkitLint(t, res.Dockerfile); len(warnings) > 0 {
-					t.Errorf("BuildKit lint:\n%s", strings.Join(warnings, "\n"))
 				}
 				return
 			}
@@ -178,9 +173,6 @@ func TestVariants(t *testing.T) {
 			if problems := checkBar(res.Dockerfile, tt.expect); len(problems) > 0 {
 				t.Errorf("below the hardening bar:\n%s", strings.Join(problems, "\n"))
 			}
-			if warnings := buildkitLint(t, res.Dockerfile); len(warnings) > 0 {
-				t.Errorf("BuildKit lint:\n%s", strings.Join(warnings, "\n"))
-			}
 		})
 	}
 }
@@ -240,18 +232,4 @@ func splitTags(tags string) []string {
 		return nil
 	}
 	return strings.Split(tags, ",")
-}
-
-// buildkitLint runs BuildKit's own checks and returns one line per warning.
-func buildkitLint(t testing.TB, dockerfile []byte) []string {
-	t.Helper()
-	findings, err := lint.BuildKitLint("Dockerfile", dockerfile)
-	if err != nil {
-		t.Fatalf("buildkit lint: %v", err)
-	}
-	var out []string
-	for _, f := range findings {
-		out = append(out, fmt.Sprintf("line %d: %s: %s", f.Line, f.Rule, f.Message))
-	}
-	return out
 }

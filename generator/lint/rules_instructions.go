@@ -7,8 +7,8 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 )
 
-// SecretName is an ARG or ENV name that suggests a secret.
-var SecretName = regexp.MustCompile(`(?i)(secret|token|passw|api_?key|credential|private_?key)`)
+// secretName is an ARG or ENV name that suggests a secret.
+var secretName = regexp.MustCompile(`(?i)(secret|token|passw|api_?key|credential|private_?key)`)
 
 // RuleAddInsteadOfCopy: ADD of local files.
 var RuleAddInsteadOfCopy = &Rule{
@@ -48,7 +48,7 @@ var RuleSecretInArgOrEnv = &Rule{
 	Check: DockerfileCheck(func(d *Dockerfile, report Report) {
 		secretArgs := func(c *instructions.ArgCommand) {
 			for _, a := range c.Args {
-				if SecretName.MatchString(a.Key) {
+				if secretName.MatchString(a.Key) {
 					report(line(c), "ARG %s looks like a secret: build arguments are stored in the image history; use RUN --mount=type=secret", a.Key)
 				}
 			}
@@ -63,7 +63,7 @@ var RuleSecretInArgOrEnv = &Rule{
 					secretArgs(c)
 				case *instructions.EnvCommand:
 					for _, kv := range c.Env {
-						if SecretName.MatchString(kv.Key) {
+						if secretName.MatchString(kv.Key) {
 							report(line(c), "ENV %s looks like a secret: it is stored in the image; pass it at run time", kv.Key)
 						}
 					}
