@@ -480,6 +480,22 @@ func TestToolchainBelowGoLineIsIgnored(t *testing.T) {
 	}
 }
 
+// go.mod's tool directives (go get -tool) are reported, sorted and once
+// each, whether written one by one or in a block.
+func TestDetectTools(t *testing.T) {
+	dir := t.TempDir()
+	testfile.Write(t, filepath.Join(dir, "go.mod"), "module example.com/x\n\ngo 1.24.0\n\ntool golang.org/x/tools/cmd/stringer\n\ntool (\n\tgithub.com/dockhard/dockhard/cmd/dockhard\n\tgolang.org/x/tools/cmd/stringer\n)\n")
+	testfile.Write(t, filepath.Join(dir, "main.go"), "package main\n\nfunc main() {}\n")
+	f, err := Detect(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"github.com/dockhard/dockhard/cmd/dockhard", "golang.org/x/tools/cmd/stringer"}
+	if !slices.Equal(f.Module.Tools, want) {
+		t.Fatalf("Tools = %q, want %q", f.Module.Tools, want)
+	}
+}
+
 // An import path that cleans to somewhere outside vendor/ is not followed:
 // the file there (with import "C") must not be read.
 func TestVendoredImportPathsStayInVendor(t *testing.T) {

@@ -63,6 +63,9 @@ type Module struct {
 	BuildGo string `json:"buildGo"`
 	// Requires lists required module paths, sorted.
 	Requires []string `json:"requires"`
+	// Tools are the packages of go.mod's tool directives (go get -tool),
+	// sorted: a CI workflow installs dockhard from its own when it is one.
+	Tools []string `json:"tools"`
 }
 
 // MainPackage is one buildable main package.

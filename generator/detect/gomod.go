@@ -49,6 +49,11 @@ func readGoMod(dir string, f *Facts) (*modfile.File, error) {
 	}
 	sort.Strings(m.Requires)
 	m.Requires = compactStrings(m.Requires)
+	for _, t := range mf.Tool {
+		m.Tools = append(m.Tools, t.Path)
+	}
+	sort.Strings(m.Tools)
+	m.Tools = compactStrings(m.Tools)
 	f.Module = m
 
 	for _, r := range mf.Replace {
