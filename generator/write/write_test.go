@@ -203,3 +203,63 @@ func generatedPair(t *testing.T) (dir, df, di, old string, states []FileState) {
 	}
 	return dir, df, di, old, states
 }
+
+// A file that may make its directories gets them when it is written, and
+// only then: Inspect (--check, --diff) creates none.
+func TestWriteMakesDirectories(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, ".github", "workflows", "dockhard.yml")
+	if _, err := Inspect([]File{{Path: target, Content: []byte("x")}}); err == nil || !strings.Contains(err.Error(), "does not exist") {
+		t.Fatalf("without MakeDirs: err = %v, want the missing directory", err)
+	}
+	states, err := Inspect([]File{{Path: target, Content: []byte("x\n"), MakeDirs: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, ".github")); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("Inspect created a directory: %v", err)
+	}
+	written, err := WriteFiles(states, false)
+	if err != nil || len(written) != 1 {
+		t.Fatalf("written %v, err %v", written, err)
+	}
+	if got, _ := os.ReadFile(target); string(got) != "x\n" {
+		t.Fatalf("content %q", got)
+	}
+}
+
+// A write that fails removes the directories it made for it, and none that
+// were there before.
+func TestWriteFailureRemovesTheDirectoriesItMade(t *testing.T) {
+	dir := t.TempDir()
+	testfile.Write(t, filepath.Join(dir, ".github", "keep"), "x")
+	target := filepath.Join(dir, ".github", "workflows", "sub", "dockhard.yml")
+	withCreateTemp(t, func(dir, pattern string) (tempFile, error) {
+		f, err := os.CreateTemp(dir, pattern)
+		return failingTemp{f, syscall.ENOSPC}, err
+	})
+	states, err := Inspect([]File{{Path: target, Content: []byte("x"), MakeDirs: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := WriteFiles(states, false); !errors.Is(err, syscall.ENOSPC) {
+		t.Fatalf("err = %v, want the full disk", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, ".github", "workflows")); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("the directories made for the file were left behind: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, ".github", "keep")); err != nil {
+		t.Fatalf("a file that was there before is gone: %v", err)
+	}
+}
+
+// A file where a directory must be made is refused before anything is
+// written.
+func TestMakeDirsRefusesAFileInTheWay(t *testing.T) {
+	dir := t.TempDir()
+	testfile.Write(t, filepath.Join(dir, ".github"), "not a directory")
+	_, err := Inspect([]File{{Path: filepath.Join(dir, ".github", "workflows", "dockhard.yml"), Content: []byte("x"), MakeDirs: true}})
+	if !inputerr.Is(err) || !strings.Contains(err.Error(), filepath.Join(dir, ".github")+" is not a directory") {
+		t.Fatalf("err = %v, want an input error naming the file in the way", err)
+	}
+}
