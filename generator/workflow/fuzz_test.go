@@ -19,27 +19,27 @@ import (
 // key, a step or a line. go test runs the seeds; go test -fuzz
 // FuzzRenderInput ./generator/workflow explores further.
 func FuzzRenderInput(f *testing.F) {
-	type seed struct{ header, moduleDir, dockerfile, context, catalog, goVersion, dockhard, branch, image, targets string }
+	type seed struct{ header, moduleDir, dockerfile, context, checkContext, checkOutput, catalog, goVersion, dockhard, branch, image, targets string }
 	g := goldens["src-layout.yml"]
 	for _, s := range []seed{
-		{header, ".", "Dockerfile", ".", "", "1.26.1", "v0.1.0", "main", "webserver", ""},
-		{g.Header, g.ModuleDir, g.Dockerfile, g.Context, g.Catalog, g.GoVersion, g.DockhardVersion, g.DefaultBranch, g.Image, "webserver"},
+		{header, ".", "Dockerfile", ".", "", "", "", "1.26.1", "v0.1.0", "main", "webserver", ""},
+		{g.Header, g.ModuleDir, g.Dockerfile, g.Context, g.CheckContext, "../Dockerfile", g.Catalog, g.GoVersion, g.DockhardVersion, g.DefaultBranch, g.Image, "webserver"},
 		// YAML would read these as null, a boolean, a number, an alias, a
 		// tag, a sequence or a flow mapping if they were written bare.
-		{"# null", "null", "true", "yes", "1.20", "1.20", "v1.0.0", "on", "null", "null,true,yes"},
-		{"# x", ".github", "a@b+c/d-e", "...", "../c.json", "1.26", "v2.0.0-rc.1", "1.0", "a_b.c-d", "a.b,a_b,a--b"},
-		{"# &a *a", "@x", "*alias", "&anchor", "!tag", "1.5", "", "yes", "0x10", "api,worker"},
+		{"# null", "null", "true", "yes", "null/..", "yes", "1.20", "1.20", "v1.0.0", "on", "null", "null,true,yes"},
+		{"# x", ".github", "a@b+c/d-e", "...", "..", "../x", "../c.json", "1.26", "v2.0.0-rc.1", "1.0", "a_b.c-d", "a.b,a_b,a--b"},
+		{"# &a *a", "@x", "*alias", "&anchor", "*a", "&b", "!tag", "1.5", "", "yes", "0x10", "api,worker"},
 		// Values that would break out of their place.
-		{header + "\njobs: {}", "src\n  x: 1", "Dockerfile\"\nx: 1", "${{ secrets.GITHUB_TOKEN }}", "c.json'", "1.26\n", "v1.0.0\n", "main]\n", "a: b", "api\n- x"},
-		{"# \u2028x", "src #c", "Dockerfile # c", "$(id)", "`id`", "1.26 ", "v1.0.0 ", "main,dev", "a b", "api,api"},
-		{"# \x85", "-src", "--help", ".;id", "|", ">", "v1.0.0;id", "-main", "-x", "-api"},
-		{"", "", "", "", "", "", "", "", "", ","},
+		{header + "\njobs: {}", "src\n  x: 1", "Dockerfile\"\nx: 1", "${{ secrets.GITHUB_TOKEN }}", "..\n", "x --force", "c.json'", "1.26\n", "v1.0.0\n", "main]\n", "a: b", "api\n- x"},
+		{"# \u2028x", "src #c", "Dockerfile # c", "$(id)", ".. #", "$(id)", "`id`", "1.26 ", "v1.0.0 ", "main,dev", "a b", "api,api"},
+		{"# \x85", "-src", "--help", ".;id", "-x", "--force", "|", ">", "v1.0.0;id", "-main", "-x", "-api"},
+		{"", "", "", "", "", "", "", "", "", "", "", ","},
 	} {
-		f.Add(s.header, s.moduleDir, s.dockerfile, s.context, s.catalog, s.goVersion, s.dockhard, s.branch, s.image, s.targets)
+		f.Add(s.header, s.moduleDir, s.dockerfile, s.context, s.checkContext, s.checkOutput, s.catalog, s.goVersion, s.dockhard, s.branch, s.image, s.targets)
 	}
-	f.Fuzz(func(t *testing.T, header, moduleDir, dockerfile, context, catalog, goVersion, dockhard, branch, image, targets string) {
+	f.Fuzz(func(t *testing.T, header, moduleDir, dockerfile, context, checkContext, checkOutput, catalog, goVersion, dockhard, branch, image, targets string) {
 		in := Input{
-			Header: header, ModuleDir: moduleDir, Dockerfile: dockerfile, Context: context, Catalog: catalog,
+			Header: header, ModuleDir: moduleDir, Dockerfile: dockerfile, Context: context, CheckContext: checkContext, CheckOutput: checkOutput, Catalog: catalog,
 			GoVersion: goVersion, DockhardVersion: dockhard, DefaultBranch: branch, Image: image, Targets: splitTargets(targets),
 		}
 		out, err := Render(in)
@@ -97,12 +97,18 @@ func splitTargets(s string) []string {
 }
 
 // plainLike is in with every value replaced by a plain one, keeping what
-// may change the workflow's structure: whether Catalog and DockhardVersion
-// are set and how many targets there are.
+// may change the workflow's structure: whether Catalog, CheckContext,
+// CheckOutput and DockhardVersion are set and how many targets there are.
 func plainLike(in Input) Input {
 	p := Input{Header: "# plain", ModuleDir: "m", Dockerfile: "Dockerfile", Context: ".", GoVersion: "1.26", DefaultBranch: "main", Image: "app"}
 	if in.Catalog != "" {
 		p.Catalog = "catalog.json"
+	}
+	if in.CheckContext != "" {
+		p.CheckContext = "c"
+	}
+	if in.CheckOutput != "" {
+		p.CheckOutput = "o"
 	}
 	if in.DockhardVersion != "" {
 		p.DockhardVersion = "v1.0.0"

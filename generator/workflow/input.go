@@ -28,6 +28,12 @@ type Input struct {
 	Dockerfile string
 	// Context is the build context relative to the repository root.
 	Context string
+	// CheckContext and CheckOutput are the --context and --output that
+	// the Dockerfile's header records, relative to ModuleDir, or "" when
+	// it records none: dockhard generate --check, run in ModuleDir, needs
+	// them to find the Dockerfile (the second article's layout keeps it
+	// in .., beside the context).
+	CheckContext, CheckOutput string
 	// Catalog is the image catalog the Dockerfile was generated from
 	// (generate's --catalog), relative to ModuleDir; empty for dockhard's
 	// built-in catalog.
@@ -108,25 +114,61 @@ func (in *Input) Validate() error {
 	if err := checkPath("Context", in.Context, "the build context relative to the repository root, like ."); err != nil {
 		return err
 	}
+	if in.CheckContext != "" {
+		if err := checkFromModule("CheckContext", in.ModuleDir, in.CheckContext, "the build context relative to the module's directory, like .., inside the repository"); err != nil {
+			return err
+		}
+	}
+	if in.CheckOutput != "" {
+		if err := checkFromModule("CheckOutput", in.ModuleDir, in.CheckOutput, "the Dockerfile relative to the module's directory, like ../Dockerfile, inside the repository"); err != nil {
+			return err
+		}
+	}
 	if in.Catalog != "" {
-		if err := checkCatalog(in.ModuleDir, in.Catalog); err != nil {
+		if err := checkFromModule("Catalog", in.ModuleDir, in.Catalog, "the catalog file relative to the module's directory, like dockhard-catalog.json or ../dockhard-catalog.json, inside the repository"); err != nil {
 			return err
 		}
 	}
 	if !goVersion.MatchString(in.GoVersion) {
 		return &InputError{"GoVersion", in.GoVersion, "a Go release, like 1.26.1 or 1.26"}
 	}
-	if in.DockhardVersion != "" && (!semver.IsValid(in.DockhardVersion) || semver.Canonical(in.DockhardVersion) != in.DockhardVersion) {
-		return &InputError{"DockhardVersion", in.DockhardVersion, "a full release version, like v0.1.0, or empty when go.mod requires dockhard as a tool"}
+	if in.DockhardVersion != "" {
+		if err := CheckDockhardVersion(in.DockhardVersion); err != nil {
+			return err
+		}
 	}
-	if !branchName.MatchString(in.DefaultBranch) || strings.Contains(in.DefaultBranch, "..") ||
-		strings.HasSuffix(in.DefaultBranch, ".") || strings.HasSuffix(in.DefaultBranch, ".lock") {
-		return &InputError{"DefaultBranch", in.DefaultBranch, "a branch name of letters, digits, '.', '_' and '-' (no '/': it also tags the image), like main"}
+	if err := CheckDefaultBranch(in.DefaultBranch); err != nil {
+		return err
 	}
-	if !imageName.MatchString(in.Image) || len(in.Image) > maxImage {
-		return &InputError{"Image", in.Image, fmt.Sprintf("lowercase letters and digits, joined by '.', '_' or '-', at most %d characters (an image name), like webserver", maxImage)}
+	if err := CheckImage(in.Image); err != nil {
+		return err
 	}
 	return checkTargets(in.Image, in.Targets)
+}
+
+// CheckDockhardVersion checks a DockhardVersion other than "": generate
+// checks its --ci-dockhard-version with it before detecting anything.
+func CheckDockhardVersion(v string) error {
+	if !semver.IsValid(v) || semver.Canonical(v) != v {
+		return &InputError{"DockhardVersion", v, "a full release version, like v0.1.0, or empty when go.mod requires dockhard as a tool"}
+	}
+	return nil
+}
+
+// CheckDefaultBranch checks a DefaultBranch (generate's --ci-branch).
+func CheckDefaultBranch(b string) error {
+	if !branchName.MatchString(b) || strings.Contains(b, "..") || strings.HasSuffix(b, ".") || strings.HasSuffix(b, ".lock") {
+		return &InputError{"DefaultBranch", b, "a branch name of letters, digits, '.', '_' and '-' (no '/': it also tags the image), like main"}
+	}
+	return nil
+}
+
+// CheckImage checks an Image (generate's --ci-image).
+func CheckImage(name string) error {
+	if !imageName.MatchString(name) || len(name) > maxImage {
+		return &InputError{"Image", name, fmt.Sprintf("lowercase letters and digits, joined by '.', '_' or '-', at most %d characters (an image name), like webserver", maxImage)}
+	}
+	return nil
 }
 
 func checkHeader(h string) error {
@@ -152,15 +194,14 @@ func checkPath(field, p, want string) error {
 	return nil
 }
 
-// checkCatalog accepts a path relative to the module directory that stays
-// inside the repository.
-func checkCatalog(moduleDir, c string) error {
-	want := "the catalog file relative to the module's directory, like dockhard-catalog.json or ../dockhard-catalog.json, inside the repository"
-	if len(c) > maxPath || !repoPath.MatchString(c) || path.Clean(c) != c || c == "." {
-		return &InputError{"Catalog", c, want}
+// checkFromModule accepts a path relative to the module directory that
+// stays inside the repository.
+func checkFromModule(field, moduleDir, p, want string) error {
+	if len(p) > maxPath || !repoPath.MatchString(p) || path.Clean(p) != p || p == "." {
+		return &InputError{field, p, want}
 	}
-	if joined := path.Join(moduleDir, c); joined == ".." || strings.HasPrefix(joined, "../") {
-		return &InputError{"Catalog", c, want}
+	if joined := path.Join(moduleDir, p); joined == ".." || strings.HasPrefix(joined, "../") {
+		return &InputError{field, p, want}
 	}
 	return nil
 }

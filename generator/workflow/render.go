@@ -14,8 +14,9 @@ import (
 // Path is where the workflow goes, relative to the repository root.
 const Path = ".github/workflows/dockhard.yml"
 
-// dockhardPackage is what the workflow installs with go install.
-const dockhardPackage = "github.com/dockhard/dockhard/cmd/dockhard"
+// DockhardPackage is what the workflow installs with go install; a module
+// that requires it as a tool (go get -tool) installs its own version.
+const DockhardPackage = "github.com/dockhard/dockhard/cmd/dockhard"
 
 // view is the template's data: Input's validated values and what follows
 // from them, decided here rather than in the template.
@@ -25,6 +26,8 @@ type view struct {
 	GoMod         string // ModuleDir's go.mod, relative to the repository root
 	Dockerfile    string
 	Context       string
+	CheckContext  string
+	CheckOutput   string
 	Catalog       string
 	GoVersion     string
 	Install       string // go install's argument
@@ -43,9 +46,11 @@ func newView(in Input) view {
 		GoMod:         path.Join(in.ModuleDir, "go.mod"),
 		Dockerfile:    in.Dockerfile,
 		Context:       in.Context,
+		CheckContext:  in.CheckContext,
+		CheckOutput:   in.CheckOutput,
 		Catalog:       in.Catalog,
 		GoVersion:     in.GoVersion,
-		Install:       dockhardPackage,
+		Install:       DockhardPackage,
 		FromGoMod:     in.DockhardVersion == "",
 		DefaultBranch: in.DefaultBranch,
 		ImageName:     in.Image,

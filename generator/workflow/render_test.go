@@ -40,7 +40,7 @@ var goldens = map[string]Input{
 	// The second article's layout: go.mod in src/, the Dockerfile and the
 	// context one level up, the team catalog at the root; one named target.
 	"src-layout.yml": {
-		Header: header, ModuleDir: "src", Dockerfile: "Dockerfile", Context: ".", Catalog: "../dockhard-catalog.json",
+		Header: header, ModuleDir: "src", Dockerfile: "Dockerfile", Context: ".", CheckContext: "..", Catalog: "../dockhard-catalog.json",
 		GoVersion: "1.26", DockhardVersion: "v0.2.0-rc.1", DefaultBranch: "trunk", Image: "webserver", Targets: []string{"webserver"},
 	},
 }
@@ -281,6 +281,10 @@ func TestBadInputIsRefused(t *testing.T) {
 		{"Context", func(in *Input) { in.Context = "../.." }},
 		{"Catalog", func(in *Input) { in.Catalog = "../catalog.json" }}, // ModuleDir is ".": outside the repository
 		{"Catalog", func(in *Input) { in.Catalog = "c.json; rm -rf ~" }},
+		{"CheckContext", func(in *Input) { in.CheckContext = ".." }}, // ModuleDir is ".": outside the repository
+		{"CheckContext", func(in *Input) { in.CheckContext = "." }},
+		{"CheckOutput", func(in *Input) { in.CheckOutput = "-" }},
+		{"CheckOutput", func(in *Input) { in.CheckOutput = "Dockerfile --force" }},
 		{"GoVersion", func(in *Input) { in.GoVersion = "stable" }},
 		{"GoVersion", func(in *Input) { in.GoVersion = "1.26.1 # x" }},
 		{"DockhardVersion", func(in *Input) { in.DockhardVersion = "latest" }},
@@ -322,6 +326,7 @@ func TestGoodInputIsAccepted(t *testing.T) {
 		func(in *Input) { in.Dockerfile = "deploy/Dockerfile.prod" },
 		func(in *Input) { in.Catalog = ".dockhard/catalog.json" },
 		func(in *Input) { in.ModuleDir, in.Catalog = "a/b", "../../catalog.json" },
+		func(in *Input) { in.ModuleDir, in.CheckContext, in.CheckOutput = "src", "..", "../deploy/Dockerfile" },
 		func(in *Input) { in.GoVersion = "1.26" },
 		func(in *Input) { in.DockhardVersion = "v1.2.3-rc.1" },
 		func(in *Input) { in.DefaultBranch = "master" },
