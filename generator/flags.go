@@ -39,6 +39,13 @@ type option struct {
 	// canonical is a value as the header records it, "" when it means the
 	// default; nil records values as given.
 	canonical func(string) string
+	// typedPath is a location typed from the working directory and
+	// recorded from the module directory (FromWorkingDir).
+	typedPath bool
+	// partOf is the Field of the extra file's option this one tunes
+	// (--ci-branch is part of --ci): used only with it, and dropped from
+	// a header when a typed flag turns that extra off.
+	partOf string
 }
 
 // optionTable lists every option in the order the header records them.
@@ -50,10 +57,10 @@ var optionTable = []option{
 	{Flag: "uid", Field: "UID", Default: strconv.Itoa(DefaultUID), Usage: "numeric user and group the image runs as (not 0)", number: true},
 	{Flag: "cgo", Field: "Cgo", Default: "auto", Usage: "cgo: auto (detected), on or off"},
 	{Flag: "tags", Field: "Tags", Usage: "extra build tags, comma-separated (like netgo,prod): detection applies them to build constraints, go build gets -tags"},
-	{Flag: "context", Field: "Context", Usage: "build context directory, relative to DIR, when it is not DIR (like ..)", canonical: canonicalContext},
-	{Flag: "output", Shorthand: "o", Field: "Output", Usage: "Dockerfile to write, relative to DIR (default <context>/Dockerfile); - prints it and writes nothing", canonical: canonicalOutput},
+	{Flag: "context", Field: "Context", Usage: "build context directory when it is not DIR: DIR or a parent of it (default DIR)", canonical: canonicalContext, typedPath: true},
+	{Flag: "output", Shorthand: "o", Field: "Output", Usage: "Dockerfile to write (default <context>/Dockerfile); - prints it and writes nothing", canonical: canonicalOutput, typedPath: true},
 	{Flag: "dockerignore", Field: "NoDockerignore", Default: "true", Usage: "also write <context>/.dockerignore", inverted: true},
-	{Flag: "catalog", Field: "Catalog", Usage: "image catalog file to use instead of the built-in one, relative to DIR"},
+	{Flag: "catalog", Field: "Catalog", Usage: "image catalog file to use instead of the built-in one", typedPath: true},
 	{Flag: "pin", Field: "Pin", Default: "auto", Usage: "digest (every base image by digest), tag, or auto (digests only for images without version tags)"},
 	{Flag: "allow-eol", Field: "AllowEOL", Default: "false", Usage: "write a base image past its publisher's end of life instead of refusing it (exit 2)"},
 	{Flag: "data", Field: "Data", Usage: "file or directory, relative to DIR, the program reads at run time: copied into the image (WORKDIR /app) beside those detected; repeatable; none copies none"},
@@ -65,6 +72,11 @@ var optionTable = []option{
 	{Flag: "healthcheck-start-period", Field: "HealthcheckStartPeriod", Default: DefaultHealthcheckStartPeriod.String(), Usage: "grace time after start (0s to 1h)"},
 	{Flag: "healthcheck-retries", Field: "HealthcheckRetries", Default: strconv.Itoa(DefaultHealthcheckRetries), Usage: "failed probes before the container is unhealthy (1 to 100)", number: true,
 		zeroRefused: fmt.Sprintf("use a number from 1 to 100 (default %d)", DefaultHealthcheckRetries)},
+	{Flag: "ci", Field: "CI", Usage: "also write a CI workflow: github (.github/workflows/dockhard.yml in the repository root, see --ci-root); none writes none", canonical: canonicalCI},
+	{Flag: "ci-root", Field: "CIRoot", Usage: "repository root the CI workflow serves and goes into: DIR or a parent of it (default: the nearest directory at or above DIR holding .git, else the build context)", canonical: canonicalContext, typedPath: true, partOf: "CI"},
+	{Flag: "ci-branch", Field: "CIBranch", Default: defaultCIBranch, Usage: "default branch of the repository: the CI workflow publishes the image on pushes to it", partOf: "CI"},
+	{Flag: "ci-image", Field: "CIImage", Usage: "image name the CI workflow publishes under ghcr.io/<owner>/ (default: the binary's name)", partOf: "CI"},
+	{Flag: "ci-dockhard-version", Field: "CIDockhardVersion", Usage: "dockhard release the CI workflow installs, like v0.1.0 (default: the one go.mod requires as a tool, else this dockhard's own release)", partOf: "CI"},
 }
 
 func init() {
@@ -98,12 +110,13 @@ func canonicalContext(v string) string {
 }
 
 // canonicalOutput leaves out standard output: where the text goes is not
-// a choice about it.
+// a choice about it. A file is recorded clean, as the CI workflow's
+// generate --check passes it back.
 func canonicalOutput(v string) string {
-	if v == "-" {
+	if v == "-" || v == "" {
 		return ""
 	}
-	return v
+	return path.Clean(v)
 }
 
 func canonicalExecForm(v string) string {

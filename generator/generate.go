@@ -1,8 +1,6 @@
 package generator
 
 import (
-	"path/filepath"
-
 	"github.com/dockhard/dockhard/generator/catalog"
 	"github.com/dockhard/dockhard/generator/detect"
 	"github.com/dockhard/dockhard/generator/write"
@@ -17,6 +15,9 @@ type Result struct {
 	// nil when none is wanted.
 	Dockerfile   []byte
 	Dockerignore []byte
+	// Extras are the extra files the options ask for (a CI workflow),
+	// each where it goes.
+	Extras []write.File
 }
 
 // Generate checks the options, detects the module in dir, and resolves,
@@ -61,7 +62,11 @@ func (c *checked) generate(facts *detect.Facts) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Result{Facts: facts, Resolved: r, Plan: plan, Dockerfile: df, Dockerignore: di}, nil
+	extras, err := c.renderExtras(&generation{facts: facts, resolved: r, plan: plan, checked: c})
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Facts: facts, Resolved: r, Plan: plan, Dockerfile: df, Dockerignore: di, Extras: extras}, nil
 }
 
 // LoadCatalog returns the image catalog the options choose for the module
@@ -70,7 +75,7 @@ func LoadCatalog(dir string, o *Options) (*catalog.Catalog, error) {
 	name := ""
 	if o.Catalog != "" {
 		var err error
-		if name, err = cleanRelative("Catalog", o.Catalog, true); err != nil {
+		if name, err = checkLocation("Catalog", o.Catalog, o.Catalog); err != nil {
 			return nil, err
 		}
 	}
@@ -82,7 +87,7 @@ func loadCatalog(dir, name string) (*catalog.Catalog, error) {
 	if name == "" {
 		return catalog.DefaultCatalog()
 	}
-	return catalog.LoadCatalog(filepath.Join(dir, filepath.FromSlash(name)))
+	return catalog.LoadCatalog(inModule(dir, name))
 }
 
 // Files lists the files to write (none for a Dockerfile going to standard
@@ -95,5 +100,5 @@ func (r *Result) Files() []write.File {
 	if r.Plan.DockerignorePath != "" {
 		files = append(files, write.File{Path: r.Plan.DockerignorePath, Content: r.Dockerignore})
 	}
-	return files
+	return append(files, r.Extras...)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -93,7 +94,7 @@ func ReadRecorded(dir string, given Options, typed func(flag string) bool) (*Rec
 		return nil, nil
 	}
 	out := given.dockerfileRel()
-	headerFile := filepath.Join(dir, filepath.FromSlash(out))
+	headerFile := inModule(dir, out)
 	line, ok, err := safefile.ReadHeaderLine(headerFile)
 	if err != nil {
 		if inputerr.Is(err) {
@@ -118,7 +119,8 @@ func ReadRecorded(dir string, given Options, typed func(flag string) bool) (*Rec
 	if err != nil {
 		return nil, err
 	}
-	for _, c := range []struct{ flag, value string }{{"output", o.Output}, {"context", o.Context}} {
+	// --ci-root places the CI workflow: an output too.
+	for _, c := range []struct{ flag, value string }{{"output", o.Output}, {"context", o.Context}, {"ci-root", o.CIRoot}} {
 		if !slices.Contains(recorded, c.flag) || typed(c.flag) {
 			continue
 		}
@@ -132,6 +134,17 @@ func ReadRecorded(dir string, given Options, typed func(flag string) bool) (*Rec
 			opt.field(&o).Set(opt.field(&given))
 		}
 	}
+	// An extra file turned off on the command line takes the recorded
+	// options that tune it along.
+	for i := range optionTable {
+		opt := &optionTable[i]
+		if parent := optionFor(opt.partOf); parent != nil && typed(parent.Flag) && !typed(opt.Flag) && parent.record(&o) == nil {
+			f := opt.field(&o)
+			f.Set(reflect.Zero(f.Type()))
+		}
+	}
+	// What no flag sets comes from the caller.
+	o.Today, o.RunningVersion = given.Today, given.RunningVersion
 	return &Recorded{Options: o, where: where}, nil
 }
 
@@ -141,7 +154,7 @@ func contained(dir, holder, where, flag, value string) error {
 	if flag == "output" && value == "-" {
 		return inputerr.Errorf("%s records --output -, which dockhard never records; fix the header line or delete the file", where)
 	}
-	target, err := filepath.Abs(filepath.Join(dir, filepath.FromSlash(value)))
+	target, err := filepath.Abs(inModule(dir, value))
 	if err != nil {
 		return err
 	}

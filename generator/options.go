@@ -43,6 +43,9 @@ type Options struct {
 	// Cgo is auto (or ""), on or off.
 	Cgo string
 	// Context is the build context directory; "" means the module root.
+	// Context, Output, Catalog and CIRoot may be absolute where no
+	// relative path reaches them (another volume); FromWorkingDir makes
+	// them relative when it can.
 	Context string
 	// Output is the Dockerfile path; "" means <context>/Dockerfile and "-"
 	// means standard output.
@@ -67,6 +70,28 @@ type Options struct {
 	// Today is the date end of life is judged on; zero means now. It is no
 	// flag: tests fix it so that dates stay data.
 	Today time.Time
+
+	// CI is the CI workflow written beside the Dockerfile: github
+	// (.github/workflows/dockhard.yml at the repository root); "" and none
+	// write none.
+	CI string
+	// CIRoot is the repository root the workflow serves; "" means the
+	// nearest directory at or above the module that holds .git, else the
+	// build context.
+	CIRoot string
+	// CIBranch is the default branch, whose pushes publish the image; ""
+	// means main.
+	CIBranch string
+	// CIImage names the image under ghcr.io/<owner>/; "" means the
+	// binary's name in lowercase.
+	CIImage string
+	// CIDockhardVersion is the dockhard release the workflow installs; ""
+	// means the one go.mod requires as a tool, else RunningVersion.
+	CIDockhardVersion string
+	// RunningVersion is the release of the dockhard that runs, "" for a
+	// development build. It is no flag: the command reads it from its own
+	// build.
+	RunningVersion string
 
 	// Healthcheck is auto (or ""): http when a port is known and a health
 	// route is detected (or HealthcheckPath is set), tcp for a port
@@ -201,6 +226,10 @@ type checked struct {
 	data     []string // [none] turns detected ones off too
 	today    time.Time
 	health   checkedHealth
+	// extras are the Options fields of the extra files to write.
+	extras         []string
+	ci             checkedCI
+	runningVersion string
 }
 
 type checkedHealth struct {
@@ -234,7 +263,7 @@ func (o *Options) Validate() error {
 // check is the one gate: flags, the wizard and recorded headers all pass
 // through it, before anything is detected or rendered.
 func (o *Options) check() (*checked, error) {
-	c := &checked{builder: o.Builder, runtime: o.Runtime, ignore: !o.NoDockerignore, allowEOL: o.AllowEOL, output: o.Output, today: o.Today}
+	c := &checked{builder: o.Builder, runtime: o.Runtime, ignore: !o.NoDockerignore, allowEOL: o.AllowEOL, output: o.Output, today: o.Today, runningVersion: o.RunningVersion}
 	if c.builder == "" {
 		c.builder = catalog.DefaultBuilder
 	}
@@ -267,27 +296,17 @@ func (o *Options) check() (*checked, error) {
 	}
 	c.context = "."
 	if o.Context != "" {
-		if c.context, err = cleanRelative("Context", o.Context, true); err != nil {
+		if c.context, err = checkLocation("Context", o.Context, o.Context); err != nil {
 			return nil, err
-		}
-		// The module must sit inside the context: only "." and ".."
-		// elements are allowed.
-		for _, el := range strings.Split(c.context, "/") {
-			if el != "." && el != ".." {
-				return nil, optionErrorf("Context", "{Context} %s: the build context must be the module directory or one of its parents (like ..), because the module is copied from it", inputerr.Quote(o.Context))
-			}
 		}
 	}
 	if o.Output != "" && o.Output != "-" {
-		if _, err := cleanRelative("Output", o.Output, true); err != nil {
+		if _, err := checkLocation("Output", o.Output, o.Output); err != nil {
 			return nil, err
-		}
-		if strings.HasSuffix(o.Output, "/") {
-			return nil, optionErrorf("Output", "{Output} %s is a directory; name the Dockerfile to write (like %sDockerfile)", inputerr.Quote(o.Output), o.Output)
 		}
 	}
 	if o.Catalog != "" {
-		if c.catalog, err = cleanRelative("Catalog", o.Catalog, true); err != nil {
+		if c.catalog, err = checkLocation("Catalog", o.Catalog, o.Catalog); err != nil {
 			return nil, err
 		}
 	}
@@ -306,6 +325,12 @@ func (o *Options) check() (*checked, error) {
 		return nil, optionErrorf("Pin", "{Pin} %s: use digest or tag", inputerr.Quote(o.Pin))
 	}
 	if c.health, err = o.checkHealthcheck(); err != nil {
+		return nil, err
+	}
+	if c.ci, err = o.checkCI(); err != nil {
+		return nil, err
+	}
+	if c.extras, err = o.checkExtras(); err != nil {
 		return nil, err
 	}
 	c.args = o.Args()
@@ -480,14 +505,11 @@ func headerBreaking(r rune) bool {
 // (unless allowUp) no way out of the module with "..". It returns the path
 // clean.
 func cleanRelative(field, p string, allowUp bool) (string, error) {
-	if !safePath.MatchString(p) {
-		return "", optionErrorf(field, "{"+field+"} %s: only letters, digits and . _ / @ + - are allowed in paths dockhard writes into a Dockerfile", inputerr.Quote(p))
+	if err := checkPathText(field, p, p); err != nil {
+		return "", err
 	}
 	if path.IsAbs(p) || filepath.IsAbs(p) {
 		return "", optionErrorf(field, "{"+field+"} %s: use a path relative to the module directory", inputerr.Quote(p))
-	}
-	if strings.HasPrefix(p, "-") {
-		return "", optionErrorf(field, "{"+field+"} %s: a path cannot start with '-'", inputerr.Quote(p))
 	}
 	c := path.Clean(p)
 	if !allowUp && (c == ".." || strings.HasPrefix(c, "../")) {
@@ -497,10 +519,10 @@ func cleanRelative(field, p string, allowUp bool) (string, error) {
 }
 
 // dockerfileRel is where the Dockerfile goes, relative to the module
-// directory ("-" for standard output).
+// directory or absolute ("-" for standard output).
 func (o *Options) dockerfileRel() string {
 	if o.Output != "" {
 		return o.Output
 	}
-	return filepath.Join(o.Context, "Dockerfile")
+	return path.Join(o.Context, "Dockerfile")
 }

@@ -200,19 +200,19 @@ func (r *Resolved) resolvePaths(f *detect.Facts, c *checked) error {
 		if out == "" {
 			out = filepath.Join(c.context, "Dockerfile")
 		}
-		r.DockerfilePath = filepath.Join(f.Dir, filepath.FromSlash(out))
+		r.DockerfilePath = inModule(f.Dir, out)
 		rel, err := filepath.Rel(r.ContextDir, r.DockerfilePath)
 		if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-			return optionErrorf("Output", "{Output} %s is outside the build context %s; write the Dockerfile inside it", inputerr.Quote(c.output), r.ContextDir)
+			return optionErrorf("Output", "{Output} %s is outside the build context %s; write the Dockerfile inside it", inputerr.Quote(r.DockerfilePath), r.ContextDir)
 		}
 		r.DockerfileInContext = filepath.ToSlash(rel)
 		if err := insideThroughLinks(r.ContextDir, filepath.Dir(r.DockerfilePath)); err != nil {
-			return optionErrorf("Output", "{Output} %s: %v", inputerr.Quote(c.output), err)
+			return optionErrorf("Output", "{Output} %s: %v", inputerr.Quote(r.DockerfilePath), err)
 		}
 		if c.ignore {
 			r.DockerignorePath = filepath.Join(r.ContextDir, ".dockerignore")
 			if r.DockerfilePath == r.DockerignorePath {
-				return optionErrorf("Output", "{Output} %s is the .dockerignore dockhard writes beside it; name another file, or pass {NoDockerignore}", inputerr.Quote(c.output))
+				return optionErrorf("Output", "{Output} %s is the .dockerignore dockhard writes beside it; name another file, or pass {NoDockerignore}", inputerr.Quote(r.DockerfilePath))
 			}
 		}
 	}

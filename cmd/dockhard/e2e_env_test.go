@@ -517,7 +517,7 @@ func (e *e2eEnv) pruneCache(t *testing.T) {
 // build generates the Dockerfile with flags and builds it with BuildKit;
 // nothing in dockhard's output is edited.
 func (e *e2eEnv) build(t *testing.T, dir string, flags ...string) *builtImage {
-	args := append([]string{"generate", dir, "--catalog", "catalog.json"}, flags...)
+	args := append([]string{"generate", dir, "--catalog", filepath.Join(dir, "catalog.json")}, flags...)
 	if r := runCmd(t, args...); r.code != 0 {
 		t.Fatalf("generate: %s", r.err)
 	}

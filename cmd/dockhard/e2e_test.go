@@ -105,7 +105,7 @@ func TestEndToEnd(t *testing.T) {
 		for _, r := range runtimes {
 			t.Run("reproducible: "+b+" -> "+r, func(t *testing.T) {
 				dir := e.module(t, "userprinter")
-				if res := runCmd(t, "generate", dir, "--catalog", "catalog.json", "--builder", b, "--runtime", r); res.code != 0 {
+				if res := runCmd(t, "generate", dir, "--catalog", filepath.Join(dir, "catalog.json"), "--builder", b, "--runtime", r); res.code != 0 {
 					t.Fatal(res.err)
 				}
 				var digests []string
@@ -123,7 +123,7 @@ func TestEndToEnd(t *testing.T) {
 	}
 	t.Run("broken: reproducible without SOURCE_DATE_EPOCH", func(t *testing.T) {
 		dir := e.module(t, "userprinter")
-		if r := runCmd(t, "generate", dir, "--catalog", "catalog.json"); r.code != 0 {
+		if r := runCmd(t, "generate", dir, "--catalog", filepath.Join(dir, "catalog.json")); r.code != 0 {
 			t.Fatal(r.err)
 		}
 		var digests []string
@@ -185,7 +185,7 @@ func TestEndToEnd(t *testing.T) {
 	for _, br := range alpineBreaks {
 		t.Run("broken: "+br.name, func(t *testing.T) {
 			dir := e.module(t, "userprinter")
-			if r := runCmd(t, "generate", dir, "--catalog", "catalog.json", "--runtime", "alpine"); r.code != 0 {
+			if r := runCmd(t, "generate", dir, "--catalog", filepath.Join(dir, "catalog.json"), "--runtime", "alpine"); r.code != 0 {
 				t.Fatal(r.err)
 			}
 			df := filepath.Join(dir, "Dockerfile")
@@ -206,7 +206,7 @@ func TestEndToEnd(t *testing.T) {
 	for _, br := range breaks {
 		t.Run("broken: "+br.name, func(t *testing.T) {
 			dir := e.module(t, "userprinter")
-			if r := runCmd(t, "generate", dir, "--catalog", "catalog.json"); r.code != 0 {
+			if r := runCmd(t, "generate", dir, "--catalog", filepath.Join(dir, "catalog.json")); r.code != 0 {
 				t.Fatal(r.err)
 			}
 			df := filepath.Join(dir, "Dockerfile")

@@ -65,6 +65,9 @@ dockhard generate.`,
 
 // runInit is the wizard from detection to the written files.
 func runInit(flags *pflag.FlagSet, streams ioStreams, p Prompter, dir string, given generator.Options, writing *atomic.Bool) error {
+	if err := typedOptions(flags, streams, dir, &given); err != nil {
+		return err
+	}
 	tags, err := generator.ParseTags(given.Tags)
 	if err != nil {
 		return err

@@ -191,31 +191,33 @@ func TestBadInput(t *testing.T) {
 			`--main "./internal/hello": no main package there; main packages: --main ./.`},
 		{"main flag-like", "rootmain", nil, []string{"generate", "$DIR", "--main=-x"}, 2,
 			`--main "-x": a path cannot start with '-'`},
-		{"context not a parent", "rootmain", nil, []string{"generate", "$DIR", "--context", "internal"}, 2,
-			`--context "internal": the build context must be the module directory or one of its parents (like ..), because the module is copied from it`},
+		{"context not a parent", "rootmain", nil, []string{"generate", "$DIR", "--context", "$DIR/internal"}, 2,
+			`--context "$DIR/internal": the build context must be the module directory or one of its parents (like ..), because the module is copied from it`},
 		{"context with newline", "rootmain", nil, []string{"generate", "$DIR", "--context", "..\nRUN id"}, 2,
 			`--context "..\nRUN id": only letters, digits and . _ / @ + - are allowed in paths dockhard writes into a Dockerfile`},
-		{"output absolute", "rootmain", nil, []string{"generate", "$DIR", "-o", "/etc/Dockerfile"}, 2,
-			`--output "/etc/Dockerfile": use a path relative to the module directory`},
+		{"output absolute outside the context", "rootmain", nil, []string{"generate", "$DIR", "-o", "/etc/Dockerfile"}, 2,
+			`--output "/etc/Dockerfile" is outside the build context $DIR; write the Dockerfile inside it`},
 		{"output with quote", "rootmain", nil, []string{"generate", "$DIR", "-o", `Docker"file`}, 2,
 			`--output "Docker\"file": only letters, digits and . _ / @ + - are allowed in paths dockhard writes into a Dockerfile`},
-		{"output ends in slash", "rootmain", nil, []string{"generate", "$DIR", "-o", "deploy/"}, 2,
-			`--output "deploy/" is a directory; name the Dockerfile to write (like deploy/Dockerfile)`},
-		{"output is a directory", "rootmain", nil, []string{"generate", "$DIR", "-o", "internal"}, 2,
+		{"output ends in slash", "rootmain", nil, []string{"generate", "$DIR", "-o", "$DIR/deploy/"}, 2,
+			`--output "$DIR/deploy/" is a directory; name the Dockerfile to write (like $DIR/deploy/Dockerfile)`},
+		{"output is a directory", "rootmain", nil, []string{"generate", "$DIR", "-o", "$DIR/internal"}, 2,
 			`$DIR/internal is a directory; --output names the Dockerfile to write`},
-		{"output outside context", "rootmain", nil, []string{"generate", "$DIR", "-o", "../Dockerfile"}, 2,
-			`--output "../Dockerfile" is outside the build context $DIR; write the Dockerfile inside it`},
-		{"output parent missing", "rootmain", nil, []string{"generate", "$DIR", "-o", "deploy/Dockerfile"}, 2,
+		{"output outside context", "rootmain", nil, []string{"generate", "$DIR", "-o", "$DIR/../Dockerfile"}, 2,
+			`--output "$PARENT/Dockerfile" is outside the build context $DIR; write the Dockerfile inside it`},
+		{"output parent missing", "rootmain", nil, []string{"generate", "$DIR", "-o", "$DIR/deploy/Dockerfile"}, 2,
 			`cannot write $DIR/deploy/Dockerfile: the directory $DIR/deploy does not exist`},
-		{"catalog missing", "rootmain", nil, []string{"generate", "$DIR", "--catalog", "nope.json"}, 2,
+		{"output relative to the working directory, not DIR", "rootmain", nil, []string{"generate", "$DIR", "-o", "Dockerfile"}, 2,
+			`--output "$CWD/Dockerfile" is outside the build context $DIR; write the Dockerfile inside it`},
+		{"catalog missing", "rootmain", nil, []string{"generate", "$DIR", "--catalog", "$DIR/nope.json"}, 2,
 			`--catalog: open $DIR/nope.json: no such file or directory`},
-		{"catalog not json", "rootmain", write("cat.json", "{"), []string{"generate", "$DIR", "--catalog", "cat.json"}, 2,
+		{"catalog not json", "rootmain", write("cat.json", "{"), []string{"generate", "$DIR", "--catalog", "$DIR/cat.json"}, 2,
 			`catalog $DIR/cat.json: unexpected EOF`},
 		{"catalog unpinned latest", "rootmain", write("cat.json", catalogWith(`"image": "cgr.dev/chainguard/go", "tag": "latest", "checked": "2026-01-01", "libc": "wolfi-glibc"`)),
-			[]string{"generate", "$DIR", "--catalog", "cat.json"}, 2,
+			[]string{"generate", "$DIR", "--catalog", "$DIR/cat.json"}, 2,
 			`catalog $DIR/cat.json: builder/chainguard: tag "latest" names no version; pin it with a digest`},
 		{"catalog bad reference", "rootmain", write("cat.json", catalogWith(`"image": "cgr.dev/Chainguard/go", "tag": "1", "checked": "2026-01-01", "libc": "x"`)),
-			[]string{"generate", "$DIR", "--catalog", "cat.json"}, 2,
+			[]string{"generate", "$DIR", "--catalog", "$DIR/cat.json"}, 2,
 			`catalog $DIR/cat.json: builder/chainguard: image reference "cgr.dev/Chainguard/go:1": invalid reference format: repository name (Chainguard/go) must be lowercase`},
 		{"healthcheck mode", "rootmain", nil, []string{"generate", "$DIR", "--healthcheck", "curl"}, 2,
 			`--healthcheck "curl": use one of auto, http, tcp, exec, none`},
@@ -269,6 +271,39 @@ func TestBadInput(t *testing.T) {
 			`--data "link.json" is not a regular file or a directory (a link or a special file); name what it points to`},
 		{"http probe without port", "rootmain", nil, []string{"generate", "$DIR", "--port", "none", "--healthcheck", "http"}, 2,
 			`--healthcheck http probes a port, and none is known: pass --port N, or use --healthcheck exec or none`},
+		// --ci: the CI workflow (issue 20).
+		{"ci gitlab", "rootmain", nil, []string{"generate", "$DIR", "--ci", "gitlab"}, 2,
+			`--ci gitlab is not written: dockhard cannot validate a .gitlab-ci.yml offline or keep the GitHub workflow's guarantees there (the README's section "Why only GitHub" says why); use --ci github, or keep a hand-written .gitlab-ci.yml`},
+		{"ci unknown", "rootmain", nil, []string{"generate", "$DIR", "--ci", "travis"}, 2,
+			`--ci "travis": use github (a GitHub Actions workflow) or none`},
+		{"ci branch without ci", "rootmain", nil, []string{"generate", "$DIR", "--ci-branch", "trunk"}, 2,
+			`--ci-branch is only used with --ci github`},
+		{"ci branch with a slash", "rootmain", nil, []string{"generate", "$DIR", "--ci", "github", "--ci-branch", "release/1.0"}, 2,
+			`--ci-branch "release/1.0": a branch name of letters, digits, '.', '_' and '-' (no '/': it also tags the image), like main`},
+		{"ci branch breaking YAML", "rootmain", nil, []string{"generate", "$DIR", "--ci", "github", "--ci-branch", "main]\n  tags: [x"}, 2,
+			`--ci-branch "main]\n  tags: [x": a branch name of letters, digits, '.', '_' and '-' (no '/': it also tags the image), like main`},
+		{"ci image uppercase", "rootmain", nil, []string{"generate", "$DIR", "--ci", "github", "--ci-image", "WebServer"}, 2,
+			`--ci-image "WebServer": lowercase letters and digits, joined by '.', '_' or '-', at most 128 characters (an image name), like webserver`},
+		{"ci dockhard version latest", "rootmain", nil, []string{"generate", "$DIR", "--ci", "github", "--ci-dockhard-version", "latest"}, 2,
+			`--ci-dockhard-version "latest": a full release version, like v0.1.0, or empty when go.mod requires dockhard as a tool`},
+		{"ci from a development build", "rootmain", nil, []string{"generate", "$DIR", "--ci", "github"}, 2,
+			`this dockhard is a development build, so the workflow cannot name a release of it to install: pass --ci-dockhard-version vX.Y.Z, or require dockhard as a tool of the module (go get -tool github.com/dockhard/dockhard/cmd/dockhard) and the workflow installs that version`},
+		{"ci to stdout", "rootmain", nil, []string{"generate", "$DIR", "--ci", "github", "-o", "-"}, 2,
+			`--output - prints the Dockerfile and writes nothing, and --ci writes a file: drop one of them`},
+		{"ci root inside the module", "rootmain", nil, []string{"generate", "$DIR", "--ci", "github", "--ci-root", "$DIR/internal"}, 2,
+			`--ci-root "$DIR/internal": the repository root must be the module directory or one of its parents (like ..), because the workflow builds the module from it`},
+		{"ci image from a binary name", "rootmain", write("go.mod", "module github.com/acme/app_\n\ngo 1.26.1\n"), []string{"generate", "$DIR", "--ci", "github", "--ci-dockhard-version", "v0.1.0"}, 2,
+			`the binary's name "app_" does not make an image name (lowercase letters and digits, joined by '.', '_' or '-', at most 128 characters (an image name), like webserver): pass --ci-image NAME`},
+		{"ci .github links outside", "rootmain", linkTo(".github", "/etc"), []string{"generate", "$DIR", "--ci", "github", "--ci-dockhard-version", "v0.1.0"}, 2,
+			`--ci cannot write $DIR/.github/workflows/dockhard.yml: $DIR/.github leads through a link to /etc, outside $DIR`},
+		{"ci .github is a file", "rootmain", write(".github", "x"), []string{"generate", "$DIR", "--ci", "github", "--ci-dockhard-version", "v0.1.0"}, 2,
+			`cannot write $DIR/.github/workflows/dockhard.yml: $DIR/.github is not a directory`},
+		{"header ci root outside its directory", "rootmain", write("Dockerfile", "# Code generated by dockhard generate --ci github --ci-root ../.. --ci-dockhard-version v0.1.0. DO NOT EDIT.\n"), []string{"generate", "$DIR"}, 2,
+			"the header (line 1) of Dockerfile records --ci-root \"../..\", outside $DIR, the directory that holds it; a header may not move the output or the build context out of its directory: give --ci-root on the command line if you mean it"},
+		{"header ci branch without ci", "rootmain", write("Dockerfile", "# Code generated by dockhard generate --ci-branch trunk. DO NOT EDIT.\n"), []string{"generate", "$DIR"}, 2,
+			"the header (line 1) of Dockerfile: --ci-branch is only used with --ci github; fix the header line or delete the file"},
+		{"header output absolute", "rootmain", write("Dockerfile", "# Code generated by dockhard generate --output /var/tmp/Dockerfile. DO NOT EDIT.\n"), []string{"generate", "$DIR"}, 2,
+			"the header (line 1) of Dockerfile records --output \"/var/tmp/Dockerfile\", outside $DIR, the directory that holds it; a header may not move the output or the build context out of its directory: give --output on the command line if you mean it"},
 		// The command line.
 		{"unknown flag", "rootmain", nil, []string{"generate", "$DIR", "--bogus"}, 2,
 			`unknown flag: --bogus (see 'dockhard generate --help')`},
@@ -324,8 +359,8 @@ func TestBadInput(t *testing.T) {
 			`$DIR/Dockerfile is a symbolic link; dockhard writes only regular files (remove the link or choose another --output)`},
 		{"output through a linked directory", "rootmain", func(t *testing.T, dir string) {
 			os.Symlink(t.TempDir(), filepath.Join(dir, "deploy"))
-		}, []string{"generate", "$DIR", "-o", "deploy/Dockerfile"}, 2,
-			`--output "deploy/Dockerfile": the directory $DIR/deploy is a link to $LINK, outside the build context`},
+		}, []string{"generate", "$DIR", "-o", "$DIR/deploy/Dockerfile"}, 2,
+			`--output "$DIR/deploy/Dockerfile": the directory $DIR/deploy is a link to $LINK, outside the build context`},
 		// A cloned repository is hostile input (issue 14).
 		{"header output outside its directory", "rootmain", write("Dockerfile", "# Code generated by dockhard generate --context ../../../../../../.. --output ../../../../../../../var/tmp/x. DO NOT EDIT.\n"), []string{"generate", "$DIR"}, 2,
 			"the header (line 1) of Dockerfile records --output \"../../../../../../../var/tmp/x\", outside $DIR, the directory that holds it; a header may not move the output or the build context out of its directory: give --output on the command line if you mean it"},
@@ -355,7 +390,7 @@ func TestBadInput(t *testing.T) {
 			"$DIR/Dockerfile is a named pipe (FIFO), not a regular file; dockhard reads only regular files"},
 		{"lint a FIFO", "rootmain", fifo("Dockerfile"), []string{"lint", "$DIR/Dockerfile"}, 2,
 			"$DIR/Dockerfile is a named pipe (FIFO), not a regular file; dockhard reads only regular files"},
-		{"catalog links to /dev/zero", "rootmain", linkTo("cat.json", "/dev/zero"), []string{"generate", "$DIR", "--catalog", "cat.json"}, 2,
+		{"catalog links to /dev/zero", "rootmain", linkTo("cat.json", "/dev/zero"), []string{"generate", "$DIR", "--catalog", "$DIR/cat.json"}, 2,
 			"$DIR/cat.json is a device, not a regular file; dockhard reads only regular files"},
 		{"catalog is a FIFO, named from a header", "rootmain", func(t *testing.T, dir string) {
 			fifo("cat.json")(t, dir)
@@ -381,24 +416,24 @@ func TestBadInput(t *testing.T) {
 			"invalid argument \"0\" for \"--healthcheck-retries\" flag: use a number from 1 to 100 (default 3) (see 'dockhard generate --help')"},
 		{"port with a leading zero", "rootmain", nil, []string{"generate", "$DIR", "--port", "080"}, 2,
 			"--port \"080\": use a number from 1 to 65535, auto (detect) or none (no EXPOSE)"},
-		{"output is the .dockerignore", "rootmain", nil, []string{"generate", "$DIR", "-o", ".dockerignore"}, 2,
-			"--output \".dockerignore\" is the .dockerignore dockhard writes beside it; name another file, or pass --dockerignore=false"},
+		{"output is the .dockerignore", "rootmain", nil, []string{"generate", "$DIR", "-o", "$DIR/.dockerignore"}, 2,
+			"--output \"$DIR/.dockerignore\" is the .dockerignore dockhard writes beside it; name another file, or pass --dockerignore=false"},
 		{"healthcheck command with U+3000", "rootmain", nil, []string{"generate", "$DIR", "--healthcheck", "exec", "--healthcheck-cmd", "[\"/app\",\"a\u3000b\"]"}, 2,
 			"--healthcheck-cmd \"[\\\"/app\\\",\\\"a\\u3000b\\\"]\": every argument must be non-empty, without spaces or control characters"},
 		{"healthcheck command with U+0085", "rootmain", nil, []string{"generate", "$DIR", "--healthcheck", "exec", "--healthcheck-cmd", "[\"/app\",\"a\u0085b\"]"}, 2,
 			"--healthcheck-cmd \"[\\\"/app\\\",\\\"a\\u0085b\\\"]\": every argument must be non-empty, without spaces or control characters"},
-		{"module directory starts with --", "rootmain", moveInto("--svc"), []string{"generate", "$DIR/--svc", "--context", ".."}, 2,
+		{"module directory starts with --", "rootmain", moveInto("--svc"), []string{"generate", "$DIR/--svc", "--context", "$DIR"}, 2,
 			"the module directory \"--svc\" (inside the context) starts with '-', which a Dockerfile reads as a flag; rename the directory"},
 		{"replace target starts with --", "replace", func(t *testing.T, dir string) {
 			os.Rename(filepath.Join(dir, "shared"), filepath.Join(dir, "--shared"))
 			write("app/go.mod", "module example.com/app\n\ngo 1.22.3\n\nrequire example.com/shared v0.0.0\n\nreplace example.com/shared => ./../--shared\n")(t, dir)
-		}, []string{"generate", "$DIR/app", "--context", ".."}, 2,
+		}, []string{"generate", "$DIR/app", "--context", "$DIR"}, 2,
 			"go.mod:7: replace example.com/shared => ./../--shared: the path \"--shared\" starts with '-', which a Dockerfile reads as a flag; rename the directory"},
 		{"go.work use starts with --", "workspace", func(t *testing.T, dir string) {
 			os.Rename(filepath.Join(dir, "lib"), filepath.Join(dir, "--lib"))
 			write("go.work", "go 1.22.3\n\nuse (\n\t./app\n\t./--lib\n\t./tool\n)\n")(t, dir)
 			t.Setenv("GOWORK", "")
-		}, []string{"generate", "$DIR/app", "--context", ".."}, 2,
+		}, []string{"generate", "$DIR/app", "--context", "$DIR"}, 2,
 			"../go.work: use ../--lib: the path \"--lib\" starts with '-', which a Dockerfile reads as a flag; rename the directory"},
 		{"lint --gomod missing", "rootmain", write("Dockerfile", "FROM scratch\n"), []string{"lint", "--gomod", "$DIR/nope/go.mod", "$DIR/Dockerfile"}, 2,
 			`--gomod $DIR/nope/go.mod: no such file`},
@@ -413,6 +448,8 @@ func TestBadInput(t *testing.T) {
 			`refusing to overwrite $DIR/Dockerfile: not generated by dockhard (no "# Code generated by dockhard" header); move it aside, or pass --force to replace it`},
 		{"hand-written .dockerignore", "rootmain", write(".dockerignore", "*.log\n"), []string{"generate", "$DIR"}, 1,
 			`refusing to overwrite $DIR/.dockerignore: not generated by dockhard (no "# Code generated by dockhard" header); move it aside, pass --force to replace it, or --dockerignore=false to keep it`},
+		{"hand-written workflow", "rootmain", write(".github/workflows/dockhard.yml", "name: mine\n"), []string{"generate", "$DIR", "--ci", "github", "--ci-dockhard-version", "v0.1.0"}, 1,
+			`refusing to overwrite $DIR/.github/workflows/dockhard.yml: not generated by dockhard (no "# Code generated by dockhard" header); move it aside, or pass --force to replace it`},
 		{"init without a terminal", "rootmain", nil, []string{"init", "$DIR"}, 2,
 			"init asks questions and needs a terminal on stdin and stdout; to generate without questions use `dockhard generate` with flags (--builder, --runtime, --main, --port, --uid; see `dockhard generate --help`)"},
 	}
@@ -436,9 +473,13 @@ func TestBadInput(t *testing.T) {
 				t.Errorf("exit code %d, want %d (stderr %q)", r.code, tt.code, r.err)
 			}
 			got := strings.ReplaceAll(r.err, dir, "$DIR")
+			if wd, err := os.Getwd(); err == nil {
+				got = strings.ReplaceAll(got, wd, "$CWD")
+			}
 			if target, err := os.Readlink(filepath.Join(dir, "deploy")); err == nil {
 				got = strings.ReplaceAll(got, target, "$LINK")
 			}
+			got = strings.ReplaceAll(got, filepath.Dir(dir), "$PARENT")
 			got = strings.TrimSuffix(got, "\n")
 			want := "dockhard: " + strings.TrimSuffix(tt.msg, "\n")
 			if got != want {

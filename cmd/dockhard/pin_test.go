@@ -85,7 +85,7 @@ func TestPinThenGenerateWithDigests(t *testing.T) {
 		t.Fatalf("pin --check right after pin: exit %d\n%s%s", r.code, r.out, r.err)
 	}
 
-	res := runCmd(t, "generate", dir, "--catalog", "catalog.json", "--pin", "digest", "--builder", "golang", "--runtime", "alpine", "-o", "-")
+	res := runCmd(t, "generate", dir, "--catalog", filepath.Join(dir, "catalog.json"), "--pin", "digest", "--builder", "golang", "--runtime", "alpine", "-o", "-")
 	if res.code != 0 {
 		t.Fatal(res.err)
 	}

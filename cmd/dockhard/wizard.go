@@ -206,15 +206,35 @@ func askOptions(p Prompter, f *detect.Facts, o generator.Options, preset map[str
 		o.UID = answer
 	}
 
-	// 7. Extras.
+	// 7. Extras: the .dockerignore and the extra files (generator.Extras)
+	// whose flags were not given.
+	var choices, chosen, helps []string
 	if !preset["dockerignore"] {
-		answer, err := p.MultiSelect("Extras to write:",
-			".dockerignore keeps secrets (.env, keys, .git) out of the build context.",
-			[]string{dockerignoreExtra}, []string{dockerignoreExtra})
+		choices, chosen = append(choices, dockerignoreExtra), append(chosen, dockerignoreExtra)
+		helps = append(helps, ".dockerignore keeps secrets (.env, keys, .git) out of the build context.")
+	}
+	var extras []generator.Extra
+	for _, x := range generator.Extras() {
+		if preset[x.Flag] {
+			continue
+		}
+		extras = append(extras, x)
+		choices, helps = append(choices, x.Choice), append(helps, x.Help)
+		if o.ExtraOn(x.Flag) {
+			chosen = append(chosen, x.Choice)
+		}
+	}
+	if len(choices) > 0 {
+		answer, err := p.MultiSelect("Extras to write:", strings.Join(helps, " "), choices, chosen)
 		if err != nil {
 			return o, err
 		}
-		o.NoDockerignore = !slices.Contains(answer, dockerignoreExtra)
+		if !preset["dockerignore"] {
+			o.NoDockerignore = !slices.Contains(answer, dockerignoreExtra)
+		}
+		for _, x := range extras {
+			o.SetExtra(x.Flag, slices.Contains(answer, x.Choice))
+		}
 	}
 	return o, nil
 }

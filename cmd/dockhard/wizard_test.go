@@ -369,3 +369,38 @@ func TestWizardDataFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// The wizard's extras list every extra file generate can write; choosing
+// the CI workflow writes it, and the printed command reproduces it.
+func TestWizardOffersTheWorkflow(t *testing.T) {
+	dir, _ := detectCopy(t, "rootmain")
+	flags := pflag.NewFlagSet("init", pflag.ContinueOnError)
+	given := generator.Options{}
+	generator.AddFlags(flags, &given)
+	if err := flags.Parse([]string{"--ci-dockhard-version", "v0.1.0"}); err != nil {
+		t.Fatal(err)
+	}
+	p := newFakePrompter(t, map[string]any{
+		qBuilder: "", qRuntime: "", qPort: "<default>", qHealth: "", qUID: "<default>",
+		qExtras: []string{".dockerignore", ".github/workflows/dockhard.yml"}, qWrite: true,
+	})
+	var out strings.Builder
+	if err := runInit(flags, ioStreams{Out: &out, Err: new(strings.Builder)}, p, dir, given, new(atomic.Bool)); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{".dockerignore", ".github/workflows/dockhard.yml"}; !reflect.DeepEqual(p.offered[qExtras], want) {
+		t.Errorf("extras offered %q, want %q", p.offered[qExtras], want)
+	}
+	if !strings.Contains(p.helps[qExtras], "GitHub Actions") {
+		t.Errorf("the extras' help does not say what the workflow is: %q", p.helps[qExtras])
+	}
+	wf := filepath.Join(dir, ".github", "workflows", "dockhard.yml")
+	wizard := readFile(t, wf)
+	if !strings.Contains(out.String(), "dockhard generate "+dir+" --ci github --ci-dockhard-version v0.1.0\n") {
+		t.Fatalf("the printed command does not carry the workflow:\n%s", out.String())
+	}
+	os.Remove(wf)
+	if r := runCmd(t, "generate", dir, "--ci", "github", "--ci-dockhard-version", "v0.1.0"); r.code != 0 || readFile(t, wf) != wizard {
+		t.Fatalf("the printed command does not reproduce the wizard's workflow: %s", r.err)
+	}
+}
