@@ -53,6 +53,15 @@ func canonicalCI(v string) string {
 	return v
 }
 
+// canonicalCIRoot records a root clean; "." (the module directory) is a
+// choice, not the default, which is found.
+func canonicalCIRoot(v string) string {
+	if v == "" {
+		return ""
+	}
+	return path.Clean(v)
+}
+
 // checkCI checks the CI options on their own, before anything is detected.
 func (o *Options) checkCI() (checkedCI, error) {
 	c := checkedCI{branch: o.CIBranch, image: o.CIImage, dockhard: o.CIDockhardVersion}

@@ -73,7 +73,7 @@ var optionTable = []option{
 	{Flag: "healthcheck-retries", Field: "HealthcheckRetries", Default: strconv.Itoa(DefaultHealthcheckRetries), Usage: "failed probes before the container is unhealthy (1 to 100)", number: true,
 		zeroRefused: fmt.Sprintf("use a number from 1 to 100 (default %d)", DefaultHealthcheckRetries)},
 	{Flag: "ci", Field: "CI", Usage: "also write a CI workflow: github (.github/workflows/dockhard.yml in the repository root, see --ci-root); none writes none", canonical: canonicalCI},
-	{Flag: "ci-root", Field: "CIRoot", Usage: "repository root the CI workflow serves and goes into: DIR or a parent of it (default: the nearest directory at or above DIR holding .git, else the build context)", canonical: canonicalContext, typedPath: true, partOf: "CI"},
+	{Flag: "ci-root", Field: "CIRoot", Usage: "repository root the CI workflow serves and goes into: DIR or a parent of it (default: the nearest directory at or above DIR holding .git, else the build context)", canonical: canonicalCIRoot, typedPath: true, partOf: "CI"},
 	{Flag: "ci-branch", Field: "CIBranch", Default: defaultCIBranch, Usage: "default branch of the repository: the CI workflow publishes the image on pushes to it", partOf: "CI"},
 	{Flag: "ci-image", Field: "CIImage", Usage: "image name the CI workflow publishes under ghcr.io/<owner>/ (default: the binary's name)", partOf: "CI"},
 	{Flag: "ci-dockhard-version", Field: "CIDockhardVersion", Usage: "dockhard release the CI workflow installs, like v0.1.0 (default: the one go.mod requires as a tool, else this dockhard's own release)", partOf: "CI"},
