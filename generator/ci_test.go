@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -391,6 +392,32 @@ func TestExampleWorkflows(t *testing.T) {
 			t.Errorf("%s: actionlint: %d:%d: %s [%s]", name, e.Line, e.Column, e.Message, e.Kind)
 		}
 		wf, errs := actionlint.Parse(content)
+		if len(errs) > 0 {
+			t.Fatalf("%s does not parse: %v", name, errs[0])
+		}
+		for _, p := range workflow.Check(wf) {
+			t.Errorf("%s: workflow check %s: %s", name, p.Rule, p.Message)
+		}
+	}
+}
+
+// readmeWorkflow is a workflow the README shows: a yaml block whose first
+// line names its file under .github/workflows/.
+var readmeWorkflow = regexp.MustCompile("(?s)```yaml\n(# \\.github/workflows/[^\n]+\n.*?)```")
+
+// The workflows the README shows for copying pass actionlint and the
+// workflow checks like the generated one: every action pinned by commit.
+func TestREADMEWorkflows(t *testing.T) {
+	blocks := readmeWorkflow.FindAllStringSubmatch(testfile.Read(t, testfile.Path("README.md")), -1)
+	if len(blocks) < 3 {
+		t.Fatalf("found %d workflows in the README, want the lint, pins and drift ones", len(blocks))
+	}
+	for _, b := range blocks {
+		name, _, _ := strings.Cut(b[1], "\n")
+		for _, e := range actionlintFindings(t, []byte(b[1])) {
+			t.Errorf("%s: actionlint: %d:%d: %s [%s]", name, e.Line, e.Column, e.Message, e.Kind)
+		}
+		wf, errs := actionlint.Parse([]byte(b[1]))
 		if len(errs) > 0 {
 			t.Fatalf("%s does not parse: %v", name, errs[0])
 		}

@@ -53,8 +53,9 @@ or the work failed; 2 bad flags or input; 130 interrupted.`,
   # Several main packages: pick one
   dockhard generate --main ./cmd/api
 
-  # go.mod in src/, Dockerfile and context one level up (the second article)
-  dockhard generate src --context ..
+  # go.mod in src/, Dockerfile and context one level up (the second article),
+  # from the repository root; paths are typed from the current directory
+  dockhard generate src --context .
 
   # CI: exit 1 with a diff when the committed files are stale
   dockhard generate --check
