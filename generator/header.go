@@ -143,6 +143,9 @@ func ReadRecorded(dir string, given Options, typed func(flag string) bool) (*Rec
 			f.Set(reflect.Zero(f.Type()))
 		}
 	}
+	if err := workflowContained(dir, holder, where, &o, recorded, typed); err != nil {
+		return nil, err
+	}
 	// What no flag sets comes from the caller.
 	o.Today, o.RunningVersion = given.Today, given.RunningVersion
 	return &Recorded{Options: o, where: where}, nil
@@ -161,6 +164,25 @@ func contained(dir, holder, where, flag, value string) error {
 	rel, err := filepath.Rel(holder, target)
 	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 		return inputerr.Errorf("%s records --%s %q, outside %s, the directory that holds it; a header may not move the output or the build context out of its directory: give --%s on the command line if you mean it", where, flag, value, holder, flag)
+	}
+	return nil
+}
+
+// workflowContained refuses a recorded --ci github whose workflow would go
+// to a repository root found above holder: the root is found, not
+// recorded, so contained cannot see it. Typing --ci or --ci-root, or a
+// recorded --ci-root (which contained judges), settles where it goes.
+func workflowContained(dir, holder, where string, o *Options, recorded []string, typed func(string) bool) error {
+	if !slices.Contains(recorded, "ci") || typed("ci") || typed("ci-root") || o.CIRoot != "" || !o.ExtraOn("ci") {
+		return nil
+	}
+	moduleDir, err := filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
+	root, _ := repositoryRoot(moduleDir, inModule(moduleDir, o.Context))
+	if rel, err := filepath.Rel(holder, root); err != nil || escapes(rel) {
+		return inputerr.Errorf("%s records --ci github, whose workflow goes to the repository root %s, outside %s, the directory that holds it; a header may not move a file it writes out of its directory: give --ci github (or --ci-root) on the command line if you mean it", where, root, holder)
 	}
 	return nil
 }

@@ -422,3 +422,28 @@ func TestGeneratePathsAsTyped(t *testing.T) {
 		t.Fatalf("the recorded command does not reproduce the file: exit %d\n%s%s", r.code, r.out, r.err)
 	}
 }
+
+// In a monorepo the workflow goes to the repository root, above the
+// module: typed, --ci github writes it there, and the workflow's own
+// generate --check (which types it too) passes; a header alone may not.
+func TestGenerateCIWorkflowAboveTheModule(t *testing.T) {
+	root := t.TempDir()
+	mod := filepath.Join(root, "services", "api")
+	copyTree(t, filepath.Join("..", "..", "testdata", "modules", "rootmain"), mod, func(string) bool { return true })
+	t.Setenv("GOWORK", "off")
+	os.Mkdir(filepath.Join(root, ".git"), 0o755)
+	if r := runCmd(t, "generate", mod, "--ci", "github", "--ci-dockhard-version", "v0.1.0"); r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.err)
+	}
+	wf := readFile(t, filepath.Join(root, ".github", "workflows", "dockhard.yml"))
+	if !strings.Contains(wf, `working-directory: "services/api"`) || !strings.Contains(wf, "run: dockhard generate --check --ci github\n") {
+		t.Fatalf("the workflow does not check the module from the root:\n%s", wf)
+	}
+	t.Chdir(mod)
+	if r := runCmd(t, "generate", "--check", "--ci", "github"); r.code != 0 {
+		t.Fatalf("the workflow's check fails: exit %d\n%s%s", r.code, r.out, r.err)
+	}
+	if r := runCmd(t, "generate", "--check"); r.code != 2 || !strings.Contains(r.err, "records --ci github, whose workflow goes to the repository root") {
+		t.Fatalf("a header alone wrote above its directory: exit %d %s", r.code, r.err)
+	}
+}
