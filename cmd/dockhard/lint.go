@@ -25,20 +25,27 @@ func newLintCmd(streams ioStreams) *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "lint [FILE...]",
-		Short: "Judge any Dockerfile against the hardening bar",
+		Short: "Judge any Dockerfile or GitHub Actions workflow against the hardening bar",
 		Long: `lint parses each Dockerfile (default ./Dockerfile; - for standard input) with
 BuildKit's own parser and reports, with file:line and a rule id, every
 departure from dockhard's hardening bar, plus BuildKit's own checks (the
 docker build --check rules, run offline, ids BK:<rule>).
 
+A .yml or .yaml file with jobs: is a GitHub Actions workflow, parsed by
+actionlint's parser and judged for the CI mistakes that undo a hardened
+image: actions not pinned by commit (DH030), permissions: write-all
+(DH031), secrets passed to the image build as build arguments (DH032).
+
 A comment "# dockhard:ignore DH005 <reason>" on the line before an
-instruction suppresses that rule there; suppressed findings are shown as
-such in JSON and SARIF and never fail the run.
+instruction (in a workflow, the comment lines just above the finding's
+line) suppresses that rule there; suppressed findings are shown as such in
+JSON and SARIF and never fail the run.
 
 Exit codes: 0 clean (nothing at or above --fail-on); 1 findings at or above
 --fail-on; 2 bad flags or a file that does not parse.`,
 		Example: `  dockhard lint
   dockhard lint --format sarif Dockerfile > dockhard.sarif
+  dockhard lint .github/workflows/*.yml
   dockhard lint --explain DH005
   cat Dockerfile | dockhard lint -`,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -69,6 +76,14 @@ Exit codes: 0 clean (nothing at or above --fail-on); 1 findings at or above
 				data, err := readInput(streams.In, name)
 				if err != nil {
 					return err
+				}
+				if lint.KindOf(name, data) != lint.KindDockerfile {
+					findings, err := lint.LintFile(name, data, lint.LintOptions{Context: cmd.Context()})
+					if err != nil {
+						return err
+					}
+					all = append(all, findings...)
+					continue
 				}
 				goVersion, module, err := goVersionFor(name, gomod)
 				if err != nil {
@@ -127,7 +142,14 @@ func readInput(stdin io.Reader, name string) ([]byte, error) {
 	if name == "-" {
 		return safefile.ReadDockerfileFrom("standard input", stdin)
 	}
-	data, err := safefile.ReadDockerfile(name)
+	var data []byte
+	var err error
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".yml", ".yaml":
+		data, err = safefile.Read(name, safefile.YAML)
+	default:
+		data, err = safefile.ReadDockerfile(name)
+	}
 	if inputerr.Is(err) {
 		return nil, err
 	}

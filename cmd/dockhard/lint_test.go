@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -134,5 +136,68 @@ func TestLintExplainAndHint(t *testing.T) {
 	r := runCmd(t, "lint", filepath.Join(dir, "Dockerfile"))
 	if r.code != 1 || !strings.Contains(r.out, "set ENV GOTOOLCHAIN=go1.26.1") || !strings.Contains(r.out, "a Dockerfile that passes: dockhard generate "+dir+" --force") {
 		t.Errorf("exit %d\n%s", r.code, r.out)
+	}
+}
+
+// dockhard lint judges a GitHub Actions workflow by the workflow rules, in
+// text and SARIF; a Dockerfile and a workflow can be linted together, and
+// the generated workflow is clean.
+func TestLintWorkflow(t *testing.T) {
+	r := runCmd(t, "lint", lintFile("DH030-fail.yml"))
+	if r.code != 1 || !strings.Contains(r.out, "DH030-fail.yml:11: error DH030: actions/checkout@v4 names a tag or branch") {
+		t.Fatalf("unpinned action: exit %d\n%s%s", r.code, r.out, r.err)
+	}
+	r = runCmd(t, "lint", "--format", "sarif", lintFile("DH032-fail.yml"), lintFile("DH031-fail.yml"), lintFile("DH001-pass.Dockerfile"))
+	if r.code != 1 {
+		t.Fatalf("sarif: exit %d %s", r.code, r.err)
+	}
+	var log struct {
+		Runs []struct {
+			Tool struct {
+				Driver struct {
+					Rules []struct{ ID string }
+				}
+			}
+			Results []struct {
+				RuleID    string
+				Locations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct{ URI string }
+						Region           struct{ StartLine int }
+					}
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(r.out), &log); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, res := range log.Runs[0].Results {
+		loc := res.Locations[0].PhysicalLocation
+		got = append(got, res.RuleID+" "+filepath.Base(loc.ArtifactLocation.URI)+":"+strconv.Itoa(loc.Region.StartLine))
+	}
+	if want := []string{"DH032 DH032-fail.yml:14", "DH031 DH031-fail.yml:4"}; !slices.Equal(got, want) {
+		t.Errorf("results %q, want %q", got, want)
+	}
+	var ids []string
+	for _, rule := range log.Runs[0].Tool.Driver.Rules {
+		ids = append(ids, rule.ID)
+	}
+	for _, id := range []string{"DH030", "DH031", "DH032"} {
+		if !slices.Contains(ids, id) {
+			t.Errorf("the SARIF driver does not describe %s", id)
+		}
+	}
+	if r := runCmd(t, "lint", filepath.Join("..", "..", "examples", "webserver", ".github", "workflows", "dockhard.yml")); r.code != 0 || r.out != "no findings\n" {
+		t.Errorf("the generated workflow: exit %d\n%s%s", r.code, r.out, r.err)
+	}
+	if r := runCmd(t, "lint", "--explain", "DH031"); r.code != 0 || !strings.Contains(r.out, "DH031 (error): permissions: write-all") {
+		t.Errorf("--explain DH031: exit %d %s", r.code, r.out)
+	}
+	compose := filepath.Join(t.TempDir(), "compose.yaml")
+	os.WriteFile(compose, []byte("services:\n  web:\n    image: x\n"), 0o644)
+	if r := runCmd(t, "lint", compose); r.code != 2 || !strings.Contains(r.err, "no top-level jobs:") {
+		t.Errorf("YAML that is no workflow: exit %d %s", r.code, r.err)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/dockhard/dockhard/generator/inputerr"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
+	yaml "go.yaml.in/yaml/v4"
 )
 
 // Severity orders findings; --fail-on picks the threshold.
@@ -102,6 +103,23 @@ func Lint(name string, data []byte, opts LintOptions) ([]Finding, error) {
 	suppress(findings, d.ast)
 	sort.SliceStable(findings, func(i, j int) bool { return findings[i].Line < findings[j].Line })
 	return findings, nil
+}
+
+// LintFile judges a file of any kind lint reads (KindOf): a Dockerfile
+// with Lint, a GitHub Actions workflow with LintWorkflow. YAML of another
+// kind is an input error.
+func LintFile(name string, data []byte, opts LintOptions) ([]Finding, error) {
+	switch KindOf(name, data) {
+	case KindDockerfile:
+		return Lint(name, data, opts)
+	case KindWorkflow:
+		return LintWorkflow(name, data, opts)
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, inputerr.Errorf("%s does not parse as YAML: %v", name, err)
+	}
+	return nil, inputerr.Errorf("%s: lint reads Dockerfiles and GitHub Actions workflows, and this YAML file has no top-level jobs: (it is no workflow)", name)
 }
 
 // ParseDockerfile parses a Dockerfile with BuildKit's parser and

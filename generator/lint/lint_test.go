@@ -22,7 +22,7 @@ func lintFixture(t *testing.T, name string) []Finding {
 	if err != nil {
 		t.Fatal(err)
 	}
-	findings, err := Lint(name, data, LintOptions{GoVersion: "1.26.1", Today: lintToday})
+	findings, err := LintFile(name, data, LintOptions{GoVersion: "1.26.1", Today: lintToday})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +50,7 @@ func ruleSet(findings []Finding) []string {
 }
 
 // fixtureExtension is how the fixtures of each kind of file end.
-var fixtureExtension = map[Kind]string{KindDockerfile: ".Dockerfile"}
+var fixtureExtension = map[Kind]string{KindDockerfile: ".Dockerfile", KindWorkflow: ".yml"}
 
 func TestEveryRuleHasFixtures(t *testing.T) {
 	for _, r := range Rules {
@@ -274,6 +274,87 @@ func TestOthersMayWrite(t *testing.T) {
 	} {
 		if got := othersMayWrite(mode); got != want {
 			t.Errorf("othersMayWrite(%q) = %v, want %v", mode, got, want)
+		}
+	}
+}
+
+// A workflow's finding is suppressed by a dockhard:ignore comment on the
+// comment lines just above it, naming its rule; another rule's id or a
+// comment further up does not.
+func TestLintWorkflowSuppression(t *testing.T) {
+	data := []byte(`name: build
+on: [push]
+permissions: {}
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    permissions:
+      contents: read
+    steps:
+      - name: mirror
+        # dockhard:ignore DH030 the internal mirror moves no tags
+        uses: acme/checkout@v4
+      - name: other
+        # dockhard:ignore DH031 not this rule
+        uses: acme/setup@v1
+`)
+	findings, err := LintWorkflow("build.yml", data, LintOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(findings) != 2 || !findings[0].Suppressed || findings[0].Reason != "the internal mirror moves no tags" || findings[1].Suppressed {
+		t.Fatalf("findings %+v", findings)
+	}
+	if findings[0].Line != 12 || findings[1].Line != 15 {
+		t.Errorf("lines %d and %d, want 12 and 15 (the uses: lines)", findings[0].Line, findings[1].Line)
+	}
+}
+
+// What lint reads a file as: a workflow by its jobs:, other YAML refused,
+// anything else a Dockerfile; a workflow that does not parse is an input
+// error naming its line.
+func TestLintFileKinds(t *testing.T) {
+	for name, want := range map[string]Kind{"Dockerfile": KindDockerfile, "build.Dockerfile": KindDockerfile, "ci.yml": KindWorkflow, "ci.YAML": KindWorkflow} {
+		data := "FROM scratch\n"
+		if strings.HasSuffix(strings.ToLower(name), "ml") {
+			data = "on: push\njobs: {}\n"
+		}
+		if got := KindOf(name, []byte(data)); got != want {
+			t.Errorf("KindOf(%s) = %q, want %q", name, got, want)
+		}
+	}
+	for name, data := range map[string]string{
+		"compose.yaml": "services:\n  web:\n    image: x\n",
+		"broken.yml":   "jobs: [\n",
+	} {
+		_, err := LintFile(name, []byte(data), LintOptions{})
+		if !inputerr.Is(err) || !strings.Contains(err.Error(), map[string]string{"compose.yaml": "no top-level jobs:", "broken.yml": "does not parse as YAML"}[name]) {
+			t.Errorf("%s: %v, want an input error saying it is no workflow", name, err)
+		}
+	}
+	_, err := LintFile("ci.yml", []byte("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    stepz: []\n"), LintOptions{})
+	if !inputerr.Is(err) || !strings.Contains(err.Error(), "ci.yml:5:") {
+		t.Errorf("a workflow actionlint cannot parse: %v, want an input error at its line", err)
+	}
+}
+
+// dockhard's own generated workflows lint clean: the contract between
+// generate --ci github and lint.
+func TestGeneratedWorkflowsLintClean(t *testing.T) {
+	names, _ := filepath.Glob(testfile.Path("generator", "workflow", "testdata", "golden", "*.yml"))
+	more, _ := filepath.Glob(testfile.Path("testdata", "golden", "workflow-*.yml"))
+	names = append(names, more...)
+	if len(names) < 6 {
+		t.Fatalf("found %d generated workflows", len(names))
+	}
+	for _, name := range names {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		findings, err := LintFile(name, data, LintOptions{})
+		if err != nil || len(findings) > 0 {
+			t.Errorf("%s: %v %+v", name, err, findings)
 		}
 	}
 }

@@ -31,7 +31,10 @@ type Rule struct {
 type Kind string
 
 // The kinds of file lint reads.
-const KindDockerfile Kind = "Dockerfile"
+const (
+	KindDockerfile Kind = "Dockerfile"
+	KindWorkflow   Kind = "GitHub Actions workflow"
+)
 
 // Check is a rule's judgement of one kind of file. Each kind has its own
 // check type over its own parsed view (DockerfileCheck over a *Dockerfile);
@@ -96,6 +99,9 @@ var registry = []*Rule{
 	RuleShellKept,
 	RuleWritableSystemDirs,
 	RulePackageDatabaseRemoved,
+	RuleUnpinnedAction,
+	RuleWriteAllPermissions,
+	RuleSecretBuildArg,
 }
 
 // Rules is every rule, in id order: what --explain, SARIF and the README

@@ -29,6 +29,8 @@ var (
 	GoWork     = Kind{"go.work", 4 << 20}
 	Catalog    = Kind{"image catalog", 8 << 20}
 	Dockerfile = Kind{"Dockerfile", 32 << 20}
+	// YAML is a YAML file to lint (a GitHub Actions workflow).
+	YAML       = Kind{"YAML file", 8 << 20}
 	GoSource   = Kind{"Go source file", 32 << 20}
 	ModulesTxt = Kind{"vendor/modules.txt", 32 << 20}
 	// Header is the first line of a file that may be a generated one.

@@ -21,15 +21,15 @@
 // Every action is pinned by commit SHA (pins, in actions.go) and every job
 // lists its own permissions under a top-level permissions: {}.
 //
-// The checks (Check, over actionlint's parsed workflow) are meant for
-// dockhard lint's rule registry, where each becomes one rule:
+// The checks (Check, over actionlint's parsed workflow) are dockhard lint's
+// workflow rules (generator/lint, rules_workflow.go), one rule each:
 //
-//   - unpinned-action (UnpinnedActions): an action, reusable workflow or
+//   - DH030 unpinned-action (UnpinnedActions): an action, reusable workflow or
 //     docker:// image named by a tag or branch instead of a commit SHA or
 //     digest; error.
-//   - write-all (WriteAllPermissions): permissions: write-all for the
+//   - DH031 write-all (WriteAllPermissions): permissions: write-all for the
 //     workflow or a job; error.
-//   - secret-build-arg (SecretsInBuildArgs): a secret (secrets.*,
+//   - DH032 secret-build-arg (SecretsInBuildArgs): a secret (secrets.*,
 //     github.token, or an env variable bound to one) passed to an image
 //     build as a build argument, through build-push-action's build-args or
 //     a run script's --build-arg; error, like DH018 for ARG and ENV.
