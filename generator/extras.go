@@ -38,6 +38,10 @@ type extraFile struct {
 var extraFiles = []extraFile{
 	{field: "CI", choice: workflowChoice, wizardValue: ciGitHub, render: renderWorkflow,
 		help: workflowChoice + " (GitHub Actions) checks the Dockerfile is current and lints clean, builds and scans the image with Trivy, publishes it to ghcr.io with SBOM and provenance, and checks the base pins weekly."},
+	{field: "Compose", choice: composeFile, render: renderCompose,
+		help: composeFile + " runs the image with docker compose as its own user, with a read-only root filesystem, no capabilities and no privilege escalation."},
+	{field: "Kubernetes", choice: k8sDir + "/<name>.yaml", render: renderKubernetes,
+		help: k8sDir + "/<name>.yaml is a Kubernetes Deployment (and a Service when the program listens) with the same settings, meeting the restricted Pod Security Standard."},
 }
 
 // generation is what an extra file's renderer reads: the module, the

@@ -77,6 +77,9 @@ var optionTable = []option{
 	{Flag: "ci-branch", Field: "CIBranch", Default: defaultCIBranch, Usage: "default branch of the repository: the CI workflow publishes the image on pushes to it", partOf: "CI"},
 	{Flag: "ci-image", Field: "CIImage", Usage: "image name the CI workflow publishes under ghcr.io/<owner>/ (default: the binary's name)", partOf: "CI"},
 	{Flag: "ci-dockhard-version", Field: "CIDockhardVersion", Usage: "dockhard release the CI workflow installs, like v0.1.0 (default: the one go.mod requires as a tool, else this dockhard's own release)", partOf: "CI"},
+	{Flag: "compose", Field: "Compose", Default: "false", Usage: "also write <context>/compose.yaml: the image run as its user, read-only, without capabilities"},
+	{Flag: "k8s", Field: "Kubernetes", Default: "false", Usage: "also write <context>/deploy/<name>.yaml: a Kubernetes Deployment (and Service) meeting the restricted Pod Security Standard"},
+	{Flag: "tmpfs", Field: "Tmpfs", Default: "false", Usage: "give the program a writable /tmp in --compose and --k8s files (default: when it is detected writing temporary files)"},
 }
 
 func init() {

@@ -93,6 +93,15 @@ type Options struct {
 	// build.
 	RunningVersion string
 
+	// Compose writes <context>/compose.yaml and Kubernetes (--k8s) writes
+	// <context>/deploy/<name>.yaml: the settings that run the image locked
+	// down (generator/deploy).
+	Compose    bool
+	Kubernetes bool
+	// Tmpfs gives the program a writable /tmp in those files even when
+	// detection finds no temporary files.
+	Tmpfs bool
+
 	// Healthcheck is auto (or ""): http when a port is known and a health
 	// route is detected (or HealthcheckPath is set), tcp for a port
 	// without one, else none; or http, tcp, exec, none.
@@ -230,6 +239,8 @@ type checked struct {
 	extras         []string
 	ci             checkedCI
 	runningVersion string
+	// tmpfs forces a writable /tmp in the deploy files.
+	tmpfs bool
 }
 
 type checkedHealth struct {
@@ -328,6 +339,9 @@ func (o *Options) check() (*checked, error) {
 		return nil, err
 	}
 	if c.ci, err = o.checkCI(); err != nil {
+		return nil, err
+	}
+	if c.tmpfs, err = o.checkDeploy(); err != nil {
 		return nil, err
 	}
 	if c.extras, err = o.checkExtras(); err != nil {

@@ -388,7 +388,7 @@ func TestWizardOffersTheWorkflow(t *testing.T) {
 	if err := runInit(flags, ioStreams{Out: &out, Err: new(strings.Builder)}, p, dir, given, new(atomic.Bool)); err != nil {
 		t.Fatal(err)
 	}
-	if want := []string{".dockerignore", ".github/workflows/dockhard.yml"}; !reflect.DeepEqual(p.offered[qExtras], want) {
+	if want := []string{".dockerignore", ".github/workflows/dockhard.yml", "compose.yaml", "deploy/<name>.yaml"}; !reflect.DeepEqual(p.offered[qExtras], want) {
 		t.Errorf("extras offered %q, want %q", p.offered[qExtras], want)
 	}
 	if !strings.Contains(p.helps[qExtras], "GitHub Actions") {
@@ -402,5 +402,35 @@ func TestWizardOffersTheWorkflow(t *testing.T) {
 	os.Remove(wf)
 	if r := runCmd(t, "generate", dir, "--ci", "github", "--ci-dockhard-version", "v0.1.0"); r.code != 0 || readFile(t, wf) != wizard {
 		t.Fatalf("the printed command does not reproduce the wizard's workflow: %s", r.err)
+	}
+}
+
+// Choosing compose.yaml and the Kubernetes manifest among the wizard's
+// extras writes both, and the printed command reproduces them.
+func TestWizardOffersTheDeployFiles(t *testing.T) {
+	dir, _ := detectCopy(t, "rootmain")
+	flags := pflag.NewFlagSet("init", pflag.ContinueOnError)
+	given := generator.Options{}
+	generator.AddFlags(flags, &given)
+	p := newFakePrompter(t, map[string]any{
+		qBuilder: "", qRuntime: "", qPort: "<default>", qHealth: "", qUID: "<default>",
+		qExtras: []string{".dockerignore", "compose.yaml", "deploy/<name>.yaml"}, qWrite: true,
+	})
+	var out strings.Builder
+	if err := runInit(flags, ioStreams{Out: &out, Err: new(strings.Builder)}, p, dir, given, new(atomic.Bool)); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(p.helps[qExtras], "read-only root filesystem") || !strings.Contains(p.helps[qExtras], "restricted Pod Security Standard") {
+		t.Errorf("the extras' help does not say what the deploy files are: %q", p.helps[qExtras])
+	}
+	if !strings.Contains(out.String(), "dockhard generate "+dir+" --compose --k8s\n") {
+		t.Fatalf("the printed command does not carry the deploy files:\n%s", out.String())
+	}
+	compose, manifest := filepath.Join(dir, "compose.yaml"), filepath.Join(dir, "deploy", "rootmain.yaml")
+	wizardCompose, wizardManifest := readFile(t, compose), readFile(t, manifest)
+	os.Remove(compose)
+	os.Remove(manifest)
+	if r := runCmd(t, "generate", dir, "--compose", "--k8s"); r.code != 0 || readFile(t, compose) != wizardCompose || readFile(t, manifest) != wizardManifest {
+		t.Fatalf("the printed command does not reproduce the wizard's deploy files: %s", r.err)
 	}
 }
