@@ -106,20 +106,25 @@ func Lint(name string, data []byte, opts LintOptions) ([]Finding, error) {
 }
 
 // LintFile judges a file of any kind lint reads (KindOf): a Dockerfile
-// with Lint, a GitHub Actions workflow with LintWorkflow. YAML of another
-// kind is an input error.
+// with Lint, a GitHub Actions workflow with LintWorkflow, a compose file
+// with LintCompose, a Kubernetes manifest with LintKubernetes. YAML of
+// another kind is an input error.
 func LintFile(name string, data []byte, opts LintOptions) ([]Finding, error) {
 	switch KindOf(name, data) {
 	case KindDockerfile:
 		return Lint(name, data, opts)
 	case KindWorkflow:
 		return LintWorkflow(name, data, opts)
+	case KindCompose:
+		return LintCompose(name, data, opts)
+	case KindKubernetes:
+		return LintKubernetes(name, data, opts)
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, inputerr.Errorf("%s does not parse as YAML: %v", name, err)
 	}
-	return nil, inputerr.Errorf("%s: lint reads Dockerfiles and GitHub Actions workflows, and this YAML file has no top-level jobs: (it is no workflow)", name)
+	return nil, inputerr.Errorf("%s: lint reads Dockerfiles, GitHub Actions workflows, compose files and Kubernetes manifests, and this YAML file has no top-level jobs: (a workflow), services: (a compose file) or apiVersion: and kind: (a Kubernetes object)", name)
 }
 
 // ParseDockerfile parses a Dockerfile with BuildKit's parser and

@@ -49,8 +49,9 @@ func ruleSet(findings []Finding) []string {
 	return ids
 }
 
-// fixtureExtension is how the fixtures of each kind of file end.
-var fixtureExtension = map[Kind]string{KindDockerfile: ".Dockerfile", KindWorkflow: ".yml"}
+// fixtureExtensions are how the fixtures of each kind of file end: a rule
+// for compose files and Kubernetes manifests has a pair of each.
+var fixtureExtensions = map[Kind][]string{KindDockerfile: {".Dockerfile"}, KindWorkflow: {".yml"}, KindDeploy: {".compose.yaml", ".k8s.yaml"}}
 
 func TestEveryRuleHasFixtures(t *testing.T) {
 	for _, r := range Rules {
@@ -58,25 +59,27 @@ func TestEveryRuleHasFixtures(t *testing.T) {
 			if r.Title == "" || r.Why == "" || r.Fix == "" || r.Source == "" {
 				t.Errorf("rule %s lacks a title, an explanation, a fix or a source", r.ID)
 			}
-			ext, ok := fixtureExtension[r.Kind()]
+			exts, ok := fixtureExtensions[r.Kind()]
 			if !ok {
 				t.Fatalf("rule %s judges %s files: add their fixture extension and lint entry point to this test", r.ID, r.Kind())
 			}
-			fail := lintFixture(t, r.ID+"-fail"+ext)
-			found := false
-			for _, f := range fail {
-				if f.Rule == r.ID {
-					found = true
-					if f.Line == 0 || f.Message == "" {
-						t.Errorf("finding without a line or a message: %+v", f)
+			for _, ext := range exts {
+				fail := lintFixture(t, r.ID+"-fail"+ext)
+				found := false
+				for _, f := range fail {
+					if f.Rule == r.ID {
+						found = true
+						if f.Line == 0 || f.Message == "" {
+							t.Errorf("finding without a line or a message: %+v", f)
+						}
 					}
 				}
-			}
-			if !found {
-				t.Errorf("%s-fail%s: %s not reported; found %v", r.ID, ext, r.ID, ruleSet(fail))
-			}
-			if pass := lintFixture(t, r.ID+"-pass"+ext); len(pass) > 0 {
-				t.Errorf("%s-pass%s is not clean: %+v", r.ID, ext, pass)
+				if !found {
+					t.Errorf("%s-fail%s: %s not reported; found %v", r.ID, ext, r.ID, ruleSet(fail))
+				}
+				if pass := lintFixture(t, r.ID+"-pass"+ext); len(pass) > 0 {
+					t.Errorf("%s-pass%s is not clean: %+v", r.ID, ext, pass)
+				}
 			}
 		})
 	}
@@ -314,21 +317,28 @@ jobs:
 // anything else a Dockerfile; a workflow that does not parse is an input
 // error naming its line.
 func TestLintFileKinds(t *testing.T) {
-	for name, want := range map[string]Kind{"Dockerfile": KindDockerfile, "build.Dockerfile": KindDockerfile, "ci.yml": KindWorkflow, "ci.YAML": KindWorkflow} {
-		data := "FROM scratch\n"
-		if strings.HasSuffix(strings.ToLower(name), "ml") {
+	for name, want := range map[string]Kind{"Dockerfile": KindDockerfile, "build.Dockerfile": KindDockerfile, "ci.yml": KindWorkflow, "ci.YAML": KindWorkflow, "compose.yaml": KindCompose, "deploy/web.yaml": KindKubernetes} {
+		data := map[string]string{
+			"compose.yaml":    "services:\n  web:\n    image: x\n",
+			"deploy/web.yaml": "# header\n---\napiVersion: v1\nkind: Service\n",
+		}[name]
+		switch {
+		case data != "":
+		case strings.HasSuffix(strings.ToLower(name), "ml"):
 			data = "on: push\njobs: {}\n"
+		default:
+			data = "FROM scratch\n"
 		}
 		if got := KindOf(name, []byte(data)); got != want {
 			t.Errorf("KindOf(%s) = %q, want %q", name, got, want)
 		}
 	}
 	for name, data := range map[string]string{
-		"compose.yaml": "services:\n  web:\n    image: x\n",
-		"broken.yml":   "jobs: [\n",
+		"values.yaml": "replicas: 3\n",
+		"broken.yml":  "jobs: [\n",
 	} {
 		_, err := LintFile(name, []byte(data), LintOptions{})
-		if !inputerr.Is(err) || !strings.Contains(err.Error(), map[string]string{"compose.yaml": "no top-level jobs:", "broken.yml": "does not parse as YAML"}[name]) {
+		if !inputerr.Is(err) || !strings.Contains(err.Error(), map[string]string{"values.yaml": "no top-level jobs:", "broken.yml": "does not parse as YAML"}[name]) {
 			t.Errorf("%s: %v, want an input error saying it is no workflow", name, err)
 		}
 	}
@@ -355,6 +365,70 @@ func TestGeneratedWorkflowsLintClean(t *testing.T) {
 		findings, err := LintFile(name, data, LintOptions{})
 		if err != nil || len(findings) > 0 {
 			t.Errorf("%s: %v %+v", name, err, findings)
+		}
+	}
+}
+
+// The compose files and Kubernetes manifests dockhard generates lint clean:
+// the contract between generate --compose/--k8s and lint.
+func TestGeneratedDeployFilesLintClean(t *testing.T) {
+	names, _ := filepath.Glob(testfile.Path("generator", "deploy", "testdata", "golden", "*.yaml"))
+	more, _ := filepath.Glob(testfile.Path("testdata", "golden", "deploy-*.yaml"))
+	names = append(names, more...)
+	if len(names) < 16 {
+		t.Fatalf("found %d generated deploy files", len(names))
+	}
+	for _, name := range names {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := KindKubernetes
+		if strings.HasSuffix(name, ".compose.yaml") {
+			want = KindCompose
+		}
+		if got := KindOf(name, data); got != want {
+			t.Errorf("%s is read as %q, want %q", name, got, want)
+		}
+		findings, err := LintFile(name, data, LintOptions{})
+		if err != nil || len(findings) > 0 {
+			t.Errorf("%s: %v %+v", name, err, findings)
+		}
+	}
+}
+
+// A dockhard:ignore comment above a compose service or a container
+// suppresses that rule for it, and only that rule; files the libraries
+// refuse are input errors naming the file.
+func TestLintDeploySuppressionAndErrors(t *testing.T) {
+	compose := []byte(`services:
+  # dockhard:ignore DH034 the program rewrites its own cache directory
+  web:
+    image: x
+    user: "10001:10001"
+    cap_drop: [ALL]
+    security_opt: ["no-new-privileges:true"]
+  worker:
+    image: y
+    user: "10001:10001"
+    cap_drop: [ALL]
+    security_opt: ["no-new-privileges:true"]
+`)
+	findings, err := LintFile("compose.yaml", compose, LintOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(findings) != 2 || findings[0].Line != 3 || !findings[0].Suppressed || findings[0].Reason != "the program rewrites its own cache directory" ||
+		findings[1].Line != 8 || findings[1].Suppressed || findings[1].Rule != "DH034" {
+		t.Fatalf("findings %+v", findings)
+	}
+	for name, tt := range map[string]struct{ data, want string }{
+		"compose.yaml":    {"services:\n  web:\n    image: x\n    read_only: maybe\n", "compose.yaml is not a valid compose file"},
+		"deploy/web.yaml": {"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containerz: []\n", "deploy/web.yaml: document 1 is not a valid Kubernetes object"},
+	} {
+		_, err := LintFile(name, []byte(tt.data), LintOptions{})
+		if !inputerr.Is(err) || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: %v, want an input error %q", name, err, tt.want)
 		}
 	}
 }

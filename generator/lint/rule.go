@@ -34,6 +34,11 @@ type Kind string
 const (
 	KindDockerfile Kind = "Dockerfile"
 	KindWorkflow   Kind = "GitHub Actions workflow"
+	// KindCompose and KindKubernetes are files KindOf tells apart; the
+	// rules that judge them are KindDeploy, one rule for both.
+	KindCompose    Kind = "compose file"
+	KindKubernetes Kind = "Kubernetes manifest"
+	KindDeploy     Kind = "compose file or Kubernetes manifest"
 )
 
 // Check is a rule's judgement of one kind of file. Each kind has its own
@@ -102,6 +107,11 @@ var registry = []*Rule{
 	RuleUnpinnedAction,
 	RuleWriteAllPermissions,
 	RuleSecretBuildArg,
+	RuleRunsAsRoot,
+	RuleWritableRootFilesystem,
+	RuleAddedCapabilities,
+	RulePrivileged,
+	RulePrivilegeEscalation,
 }
 
 // Rules is every rule, in id order: what --explain, SARIF and the README

@@ -76,8 +76,9 @@ var RuleSecretBuildArg = &Rule{
 }
 
 // KindOf is the kind of file lint reads name as: a YAML file (.yml, .yaml)
-// by what it holds (a workflow has jobs), anything else a Dockerfile. ""
-// is YAML lint has no rules for.
+// by what it holds (a workflow has jobs, a compose file services, a
+// Kubernetes manifest apiVersion and kind in its first document), anything
+// else a Dockerfile. "" is YAML lint has no rules for.
 func KindOf(name string, data []byte) Kind {
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".yml", ".yaml":
@@ -88,11 +89,18 @@ func KindOf(name string, data []byte) Kind {
 	if yaml.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
 		return ""
 	}
+	keys := map[string]bool{}
 	top := doc.Content[0].Content
 	for i := 0; i+1 < len(top); i += 2 {
-		if top[i].Value == "jobs" {
-			return KindWorkflow
-		}
+		keys[top[i].Value] = true
+	}
+	switch {
+	case keys["jobs"]:
+		return KindWorkflow
+	case keys["services"]:
+		return KindCompose
+	case keys["apiVersion"] && keys["kind"]:
+		return KindKubernetes
 	}
 	return ""
 }
