@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
 
 	"github.com/dockhard/dockhard/generator/detect"
@@ -25,7 +26,7 @@ func newLintCmd(streams ioStreams) *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "lint [FILE...]",
-		Short: "Judge any Dockerfile or GitHub Actions workflow against the hardening bar",
+		Short: "Judge any Dockerfile, GitHub Actions workflow, compose file or Kubernetes manifest against the hardening bar",
 		Long: `lint parses each Dockerfile (default ./Dockerfile; - for standard input) with
 BuildKit's own parser and reports, with file:line and a rule id, every
 departure from dockhard's hardening bar, plus BuildKit's own checks (the
@@ -35,6 +36,13 @@ A .yml or .yaml file with jobs: is a GitHub Actions workflow, parsed by
 actionlint's parser and judged for the CI mistakes that undo a hardened
 image: actions not pinned by commit (DH030), permissions: write-all
 (DH031), secrets passed to the image build as build arguments (DH032).
+
+A .yml or .yaml file with services: is a compose file (loaded by the
+Compose Specification's loader), one with apiVersion: and kind: a
+Kubernetes manifest (decoded strictly into the k8s.io/api types); each
+service or container must not run as root (DH033), must have a read-only
+root filesystem (DH034), add no capability (DH035), not be privileged
+(DH036) and not allow privilege escalation (DH037).
 
 A comment "# dockhard:ignore DH005 <reason>" on the line before an
 instruction (in a workflow, the comment lines just above the finding's
@@ -46,9 +54,14 @@ Exit codes: 0 clean (nothing at or above --fail-on); 1 findings at or above
 		Example: `  dockhard lint
   dockhard lint --format sarif Dockerfile > dockhard.sarif
   dockhard lint .github/workflows/*.yml
+  dockhard lint compose.yaml deploy/*.yaml
   dockhard lint --explain DH005
   cat Dockerfile | dockhard lint -`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			// compose-go warns through logrus on standard error (an
+			// obsolete version:, a yes for a boolean); lint's output is
+			// its findings only.
+			logrus.SetOutput(io.Discard)
 			if explain != "" {
 				return printExplain(streams.Out, explain)
 			}

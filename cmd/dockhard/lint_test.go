@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/sirupsen/logrus"
 )
 
 func lintFile(name string) string { return filepath.Join("..", "..", "testdata", "lint", name) }
@@ -195,9 +197,80 @@ func TestLintWorkflow(t *testing.T) {
 	if r := runCmd(t, "lint", "--explain", "DH031"); r.code != 0 || !strings.Contains(r.out, "DH031 (error): permissions: write-all") {
 		t.Errorf("--explain DH031: exit %d %s", r.code, r.out)
 	}
-	compose := filepath.Join(t.TempDir(), "compose.yaml")
-	os.WriteFile(compose, []byte("services:\n  web:\n    image: x\n"), 0o644)
-	if r := runCmd(t, "lint", compose); r.code != 2 || !strings.Contains(r.err, "no top-level jobs:") {
+	values := filepath.Join(t.TempDir(), "values.yaml")
+	os.WriteFile(values, []byte("replicas: 3\n"), 0o644)
+	if r := runCmd(t, "lint", values); r.code != 2 || !strings.Contains(r.err, "no top-level jobs:") {
 		t.Errorf("YAML that is no workflow: exit %d %s", r.code, r.err)
+	}
+}
+
+// dockhard lint judges compose files and Kubernetes manifests by the
+// deploy rules, in text and SARIF, beside a Dockerfile; the files generate
+// --compose and --k8s write are clean; compose-go's warnings (logrus, on
+// standard error) never reach lint's output.
+func TestLintDeployFiles(t *testing.T) {
+	var logged bytes.Buffer
+	logrus.SetOutput(&logged)
+	defer logrus.SetOutput(os.Stderr)
+	dir := t.TempDir()
+	// version: is obsolete: compose-go warns about it.
+	compose := filepath.Join(dir, "compose.yaml")
+	os.WriteFile(compose, []byte("version: \"3.8\"\nservices:\n  web:\n    image: x\n    user: \"0:0\"\n    read_only: true\n    cap_drop: [ALL]\n    security_opt: [\"no-new-privileges:true\"]\n"), 0o644)
+	r := runCmd(t, "lint", compose)
+	if r.code != 1 || r.err != "" || !strings.Contains(r.out, "compose.yaml:3: error DH033: service web: user \"0:0\" runs the container as root") {
+		t.Fatalf("root in compose: exit %d\n%s%s", r.code, r.out, r.err)
+	}
+	if logged.Len() > 0 {
+		t.Errorf("compose-go logged through logrus: %s", logged.String())
+	}
+	r = runCmd(t, "lint", "--format", "sarif", lintFile("DH034-fail.compose.yaml"), lintFile("DH036-fail.k8s.yaml"), lintFile("DH001-pass.Dockerfile"))
+	if r.code != 1 {
+		t.Fatalf("sarif: exit %d %s", r.code, r.err)
+	}
+	var log struct {
+		Runs []struct {
+			Tool struct {
+				Driver struct {
+					Rules []struct{ ID string }
+				}
+			}
+			Results []struct {
+				RuleID    string
+				Locations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct{ URI string }
+						Region           struct{ StartLine int }
+					}
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(r.out), &log); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, res := range log.Runs[0].Results {
+		loc := res.Locations[0].PhysicalLocation
+		got = append(got, res.RuleID+" "+filepath.Base(loc.ArtifactLocation.URI)+":"+strconv.Itoa(loc.Region.StartLine))
+	}
+	if want := []string{"DH034 DH034-fail.compose.yaml:3", "DH036 DH036-fail.k8s.yaml:22"}; !slices.Equal(got, want) {
+		t.Errorf("results %q, want %q", got, want)
+	}
+	var ids []string
+	for _, rule := range log.Runs[0].Tool.Driver.Rules {
+		ids = append(ids, rule.ID)
+	}
+	for _, id := range []string{"DH033", "DH034", "DH035", "DH036", "DH037"} {
+		if !slices.Contains(ids, id) {
+			t.Errorf("the SARIF driver does not describe %s", id)
+		}
+	}
+	// What generate --compose --k8s writes is clean.
+	module := copyFixture(t, "rootmain")
+	if r := runCmd(t, "generate", module, "--compose", "--k8s"); r.code != 0 {
+		t.Fatal(r.err)
+	}
+	if r := runCmd(t, "lint", filepath.Join(module, "compose.yaml"), filepath.Join(module, "deploy", "rootmain.yaml")); r.code != 0 || r.out != "no findings\n" {
+		t.Errorf("the generated files: exit %d\n%s%s", r.code, r.out, r.err)
 	}
 }
