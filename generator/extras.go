@@ -29,6 +29,9 @@ type extraFile struct {
 	// wizardValue is what choosing it in the wizard sets a text option to
 	// (a switch is turned on).
 	wizardValue string
+	// forSeveral offers it in the wizard only for a Dockerfile of several
+	// images.
+	forSeveral bool
 	// render makes it for one generation.
 	render func(g *generation) (placedFile, error)
 }
@@ -38,6 +41,8 @@ type extraFile struct {
 var extraFiles = []extraFile{
 	{field: "CI", choice: workflowChoice, wizardValue: ciGitHub, render: renderWorkflow,
 		help: workflowChoice + " (GitHub Actions) checks the Dockerfile is current and lints clean, builds and scans the image with Trivy, publishes it to ghcr.io with SBOM and provenance, and checks the base pins weekly."},
+	{field: "Bake", choice: bakeFile, render: renderBake, forSeveral: true,
+		help: bakeFile + " builds every image of the Dockerfile with one docker buildx bake."},
 }
 
 // generation is what an extra file's renderer reads: the module, the
@@ -82,13 +87,15 @@ type Extra struct {
 	Flag   string // its option, "ci"
 	Choice string // what the wizard lists
 	Help   string
+	// ForSeveral is offered only for a Dockerfile of several images.
+	ForSeveral bool
 }
 
 // Extras lists the extra files.
 func Extras() []Extra {
 	var out []Extra
 	for _, x := range extraFiles {
-		out = append(out, Extra{Flag: optionFor(x.field).Flag, Choice: x.choice, Help: x.help})
+		out = append(out, Extra{Flag: optionFor(x.field).Flag, Choice: x.choice, Help: x.help, ForSeveral: x.forSeveral})
 	}
 	return out
 }

@@ -94,7 +94,7 @@ func FuzzRenderOptions(f *testing.F) {
 		_ = os.WriteFile(filepath.Join(facts.Dir, "plain"), []byte("x"), 0o644)
 		// Detection ran with the tags when they are valid ones.
 		facts.BuildTags, _ = ParseTags(tags)
-		o := &Options{Builder: builder, Runtime: runtime, Main: main, Port: port, UID: strconv.Itoa(uid), Cgo: cgo, Context: context, Output: output,
+		o := &Options{Builder: builder, Runtime: runtime, Main: nonEmpty(main), Port: port, UID: strconv.Itoa(uid), Cgo: cgo, Context: context, Output: output,
 			Healthcheck: health, HealthcheckPath: healthPath, HealthcheckCmd: healthCmd, Data: dataOpt, Tags: tags}
 		res, err := GenerateFrom(facts, o)
 		if err != nil {
@@ -105,6 +105,14 @@ func FuzzRenderOptions(f *testing.F) {
 		}
 		assertSameStructure(t, res, o, benignFacts(facts, res))
 	})
+}
+
+// nonEmpty is a repeatable option's list of one value, or none for "".
+func nonEmpty(v string) []string {
+	if v == "" {
+		return nil
+	}
+	return []string{v}
 }
 
 // benignFacts replaces every free value of facts with a plain one of the
@@ -141,8 +149,8 @@ func benignFacts(f *detect.Facts, res *Result) *detect.Facts {
 func assertSameStructure(t *testing.T, res *Result, o *Options, plain *detect.Facts) {
 	t.Helper()
 	po := *o
-	if po.Main != "" {
-		po.Main = "./cmd/plain"
+	if len(po.Main) > 0 {
+		po.Main = []string{"./cmd/plain"}
 	}
 	if p, _ := checkPort(o.Port); p.number > 0 {
 		po.Port = "1000"

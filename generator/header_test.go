@@ -18,12 +18,16 @@ import (
 // parse → format is the identity and a bare regenerate or --check never
 // fails on a header dockhard wrote.
 func FuzzHeaderRoundTrip(f *testing.F) {
-	f.Add("golang", "alpine", "./cmd/api", "9090", "10001", "off", "..", "deploy/Dockerfile", false, true, "", "digest", "exec", "/healthz", `["/app","health"]`, "1m", "5s", "0s", "7", "products.json", "static", "metrics,prod")
-	f.Add("", "", "", "auto", "65532", "auto", "", "", false, false, "cat.json", "auto", "auto", "", "", "", "", "", "", "none", "", "")
-	f.Add("chainguard", "scratch", ".", "none", "1", "on", ".", "Dockerfile", true, false, "", "tag", "exec", "/h?x=1", "[\"/a\",\"b\u00a0c\"]", "30s", "10m", "1h", "100", "", "", "a b")
-	f.Add("", "", "./.", "", "0", "", "./", "-", false, false, "", "", "", "", "", "", "", "", "0", "", "", "")
-	f.Fuzz(func(t *testing.T, builder, runtime, main, port, uid, cgo, context, output string, noIgnore, allowEOL bool, catalog, pin, health, healthPath, healthCmd, interval, timeout, start, retries, data1, data2, tags string) {
-		o := Options{Builder: builder, Runtime: runtime, Main: main, Port: port, UID: uid, Cgo: cgo, Context: context, Output: output,
+	f.Add("golang", "alpine", "./cmd/api", "9090", "10001", "off", "..", "deploy/Dockerfile", false, true, "", "digest", "exec", "/healthz", `["/app","health"]`, "1m", "5s", "0s", "7", "products.json", "static", "metrics,prod", "main.version=VERSION", false)
+	f.Add("", "", "", "auto", "65532", "auto", "", "", false, false, "cat.json", "auto", "auto", "", "", "", "", "", "", "none", "", "", "none", true)
+	f.Add("chainguard", "scratch", ".", "none", "1", "on", ".", "Dockerfile", true, false, "", "tag", "exec", "/h?x=1", "[\"/a\",\"b\u00a0c\"]", "30s", "10m", "1h", "100", "", "", "a b", "main.date=SOURCE_DATE_EPOCH,example.com/m/version.Commit=REVISION", false)
+	f.Add("", "", "./.", "", "0", "", "./", "-", false, false, "", "", "", "", "", "", "", "", "0", "", "", "", "", true)
+	f.Add("", "", "./.,cmd/cli,./cmd/api/", "", "", "", "", "", false, false, "", "", "", "", "", "", "", "", "", "", "", "", "main.version=TAG", true)
+	f.Add("", "", "all", "", "", "", "", "", false, false, "", "", "", "", "", "", "", "", "", "", "", "", "", false)
+	// The fuzzed main and stamp are comma-separated lists: a comma is in
+	// no valid value of either.
+	f.Fuzz(func(t *testing.T, builder, runtime, main, port, uid, cgo, context, output string, noIgnore, allowEOL bool, catalog, pin, health, healthPath, healthCmd, interval, timeout, start, retries, data1, data2, tags, stamp string, bake bool) {
+		o := Options{Builder: builder, Runtime: runtime, Main: splitList(main), Stamp: splitList(stamp), Bake: bake, Port: port, UID: uid, Cgo: cgo, Context: context, Output: output,
 			NoDockerignore: noIgnore, AllowEOL: allowEOL, Catalog: catalog, Pin: pin, Tags: tags, Healthcheck: health, HealthcheckPath: healthPath, HealthcheckCmd: healthCmd,
 			HealthcheckInterval: interval, HealthcheckTimeout: timeout, HealthcheckStartPeriod: start, HealthcheckRetries: retries}
 		for _, d := range []string{data1, data2} {
@@ -51,6 +55,14 @@ func FuzzHeaderRoundTrip(f *testing.F) {
 			}
 		}
 	})
+}
+
+// splitList is the values of a comma-separated list, none for "".
+func splitList(v string) []string {
+	if v == "" {
+		return nil
+	}
+	return strings.Split(v, ",")
 }
 
 func TestParseHeader(t *testing.T) {

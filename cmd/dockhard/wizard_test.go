@@ -26,10 +26,14 @@ type fakePrompter struct {
 	helps   map[string]string
 	// validators from Input questions, to probe what they refuse.
 	validators map[string]func(string) error
+	// defaults and validators of MultiSelect questions.
+	defaults        map[string][]string
+	multiValidators map[string]func([]string) error
 }
 
 func newFakePrompter(t *testing.T, answers map[string]any) *fakePrompter {
-	f := &fakePrompter{t: t, answers: answers, used: map[string]bool{}, offered: map[string][]string{}, helps: map[string]string{}, validators: map[string]func(string) error{}}
+	f := &fakePrompter{t: t, answers: answers, used: map[string]bool{}, offered: map[string][]string{}, helps: map[string]string{}, validators: map[string]func(string) error{},
+		defaults: map[string][]string{}, multiValidators: map[string]func([]string) error{}}
 	t.Cleanup(func() {
 		for q := range answers {
 			if !f.used[q] {
@@ -69,14 +73,26 @@ func (f *fakePrompter) Select(message, help string, options []string, _ func(str
 	return "", nil
 }
 
-func (f *fakePrompter) MultiSelect(message, help string, options []string, defaults []string) ([]string, error) {
+func (f *fakePrompter) MultiSelect(message, help string, options []string, defaults []string, validate func([]string) error) ([]string, error) {
 	f.offered[message] = options
+	f.defaults[message] = defaults
+	f.multiValidators[message] = validate
 	switch a := f.answer(message, help).(type) {
 	case error:
 		return nil, a
 	case []string:
 		if a == nil {
-			return defaults, nil
+			a = defaults
+		}
+		for _, each := range a {
+			if !slices.Contains(options, each) {
+				f.t.Fatalf("%q: %q is not among the options %q", message, each, options)
+			}
+		}
+		if validate != nil {
+			if err := validate(a); err != nil {
+				f.t.Fatalf("%q: the answer %q was refused: %v", message, a, err)
+			}
 		}
 		return a, nil
 	}
@@ -114,7 +130,7 @@ func (f *fakePrompter) Confirm(message, help string, def bool) (bool, error) {
 }
 
 const (
-	qMain      = "Which main package should the image run?"
+	qMain      = "Which main packages should get an image?"
 	qBuilder   = "Which image should build the program?"
 	qRuntime   = "Which image should run it?"
 	qPort      = "Which port does it listen on? (empty for none)"
@@ -164,7 +180,7 @@ func TestWizardDefaultsEqualGenerate(t *testing.T) {
 func TestWizardChoices(t *testing.T) {
 	_, facts := detectCopy(t, "multicmd")
 	p := newFakePrompter(t, map[string]any{
-		qMain: "./cmd/api", qBuilder: "golang", qRuntime: "alpine", qPort: "", qUID: "10001", qExtras: []string{},
+		qMain: []string{"./cmd/api"}, qBuilder: "golang", qRuntime: "alpine", qPort: "", qUID: "10001", qExtras: []string{},
 	})
 	o, err := askOptions(p, facts, defaultOptions(), nil)
 	if err != nil {
