@@ -369,7 +369,7 @@ func ChooseMain(f *detect.Facts, want string) (detect.MainPackage, error) {
 	case len(f.Mains) > 1 && f.Mains[0].Dir == ".":
 		return f.Mains[0], nil
 	case len(f.Mains) > 1:
-		return detect.MainPackage{}, optionErrorf("Main", "%d main packages and none at the module root: choose one with {Main} (%s)", len(f.Mains), candidates(f))
+		return detect.MainPackage{}, optionErrorf("Main", "%d main packages and none at the module root: choose one with {Main} (%s); {Main} repeats for one image each, {Main} all takes every one", len(f.Mains), candidates(f))
 	}
 	if len(f.ExampleMains) > 0 {
 		return detect.MainPackage{}, optionErrorf("Main", "no main package outside examples/: choose one with {Main} (%s)", candidates(f))
