@@ -34,6 +34,15 @@ type barExpect struct {
 	// time: each copied from the builder's module to /app/<path>,
 	// root-owned and read-only, with WORKDIR /app.
 	dataFiles []string
+	// target is the final stage judged in a Dockerfile of several (""
+	// for the last stage of a single one); binary is its binary. native
+	// says the builder runs on the target platform because another
+	// binary of the file needs cgo, so this static one is not
+	// cross-compiled either.
+	target, binary string
+	native         bool
+	// stamps are the -X of the binary's -ldflags, "main.version=${VERSION}".
+	stamps []string
 }
 
 // builderImages and runtimeImages are where each builder's and runtime's
@@ -72,6 +81,16 @@ func checkBar(dockerfile []byte, want barExpect) []string {
 	d, err := lint.ParseDockerfile("Dockerfile", dockerfile, opts)
 	if err != nil {
 		return append(problems, "does not parse: "+err.Error())
+	}
+	if want.target != "" {
+		// One image of several: the stages it is built from, as lint
+		// judges it.
+		views := d.Targets()
+		i := slices.IndexFunc(views, func(v *lint.Dockerfile) bool { return v.Final.Name == want.target })
+		if len(views) < 2 || i < 0 {
+			return append(problems, fmt.Sprintf("no target %q among the file's final stages", want.target))
+		}
+		d = views[i]
 	}
 	// A builder and a runtime stage; Alpine is hardened in a stage of its
 	// own between the two.
@@ -117,20 +136,25 @@ func checkBuilder(st *lint.Stage, want barExpect, fail func(string, ...any)) {
 		}
 	}
 	// Static builds cross-compile natively; cgo would need a cross C
-	// toolchain, so it builds on the target platform.
-	if !want.cgo && st.Platform != "$BUILDPLATFORM" {
+	// toolchain, so it builds on the target platform, and so does every
+	// other binary of its builder.
+	cross := !want.cgo && !want.native
+	if cross && st.Platform != "$BUILDPLATFORM" {
 		fail("static build without --platform=$BUILDPLATFORM (got %q)", st.Platform)
 	}
-	if want.cgo && st.Platform != "" {
-		fail("cgo build cross-compiles (--platform=%s) without a cross C toolchain", st.Platform)
+	if !cross && st.Platform != "" {
+		fail("a builder with a cgo build cross-compiles (--platform=%s) without a cross C toolchain", st.Platform)
 	}
 	downloadAt, sourceAt, buildAt, probeAt := -1, -1, -1, -1
 	var depSources []string
+	// The build arguments the builder declares, where, and their defaults.
+	argAt, argDefault := map[string]int{}, map[string]string{}
 	for i, c := range st.Commands {
 		switch c := c.(type) {
 		case *instructions.CopyCommand:
 			if len(c.SourceContents) > 0 { // the health probe's source
-				if want.health != "http" && want.health != "tcp" {
+				// In a file of several targets the probe is another's too.
+				if want.target == "" && want.health != "http" && want.health != "tcp" {
 					fail("the builder carries a probe although the health check is %q", want.health)
 				}
 				continue
@@ -155,12 +179,29 @@ func checkBuilder(st *lint.Stage, want barExpect, fail func(string, ...any)) {
 					fail("the probe is not built static, without a build id and cached: %s", text)
 				}
 			case strings.Contains(text, "go build"):
-				buildAt = i
 				if !caches["/go/pkg/mod"] || !caches["/go/build-cache"] {
 					fail("go build without the module and build cache mounts")
 				}
-				if !strings.Contains(text, `-ldflags="-s -w -buildid="`) {
+				if !strings.HasPrefix(ldflagsOf(text), "-s -w -buildid=") {
 					fail(`go build without -ldflags="-s -w -buildid=": %s`, text)
+				}
+				if want.binary != "" && !strings.Contains(text, " -o /out/"+want.binary+" ") {
+					continue // another target's binary
+				}
+				if buildAt >= 0 {
+					fail("the binary is built twice")
+				}
+				buildAt = i
+				if got, wantFlags := ldflagsOf(text), "-s -w -buildid="+stampFlags(want.stamps); got != wantFlags {
+					fail("-ldflags=%q, want %q", got, wantFlags)
+				}
+				for _, stamp := range want.stamps {
+					arg := stamp[strings.Index(stamp, "${")+2 : len(stamp)-1]
+					if at, ok := argAt[arg]; !ok || at > i {
+						fail("the binary is stamped from %s, which the builder does not declare before it", arg)
+					} else if d, ok := labelArgDefaults[arg]; ok && argDefault[arg] != d {
+						fail("the builder declares %s=%s, where the labels' default is %s", arg, argDefault[arg], d)
+					}
 				}
 				cgoFlag := "CGO_ENABLED=0"
 				if want.cgo {
@@ -169,8 +210,15 @@ func checkBuilder(st *lint.Stage, want barExpect, fail func(string, ...any)) {
 				if !strings.Contains(text, cgoFlag) {
 					fail("go build without %s", cgoFlag)
 				}
-				if !want.cgo && !strings.Contains(text, "GOOS=$TARGETOS GOARCH=$TARGETARCH") {
-					fail("static build not targeting TARGETOS/TARGETARCH")
+				if cross != strings.Contains(text, "GOOS=$TARGETOS GOARCH=$TARGETARCH") {
+					fail("cross-compiling is %v, the build's GOOS/GOARCH say otherwise: %s", cross, text)
+				}
+			}
+		case *instructions.ArgCommand:
+			for _, a := range c.Args {
+				argAt[a.Key] = i
+				if a.Value != nil {
+					argDefault[a.Key] = *a.Value
 				}
 			}
 		}
@@ -226,7 +274,32 @@ func cacheTargets(c *instructions.RunCommand, fail func(string, ...any)) map[str
 	return targets
 }
 
-var barUser = regexp.MustCompile(`^(\d+):(\d+)$`)
+var (
+	barUser    = regexp.MustCompile(`^(\d+):(\d+)$`)
+	barLDFlags = regexp.MustCompile(`-ldflags="([^"]*)"`)
+)
+
+// labelArgDefaults are the defaults the final stage's labels give the
+// version build arguments: a stamped binary must get the same.
+var labelArgDefaults = map[string]string{"VERSION": "dev", "REVISION": "unknown"}
+
+// ldflagsOf is the -ldflags value of a go build line.
+func ldflagsOf(line string) string {
+	m := barLDFlags.FindStringSubmatch(line)
+	if m == nil {
+		return ""
+	}
+	return m[1]
+}
+
+// stampFlags is the -X part of -ldflags for the stamps.
+func stampFlags(stamps []string) string {
+	out := ""
+	for _, s := range stamps {
+		out += " -X " + s
+	}
+	return out
+}
 
 // checkRuntime checks what the final stage receives and declares: the
 // binary, the probe, the CA bundle, an account and the data files, each
@@ -248,6 +321,12 @@ func checkRuntime(st *lint.Stage, want barExpect, fail func(string, ...any)) {
 			health = c
 		case *instructions.WorkdirCommand:
 			workdir = c.Path
+		case *instructions.ArgCommand:
+			for _, a := range c.Args {
+				if d, ok := labelArgDefaults[a.Key]; ok && (a.Value == nil || *a.Value != d) {
+					fail("the final stage declares %s without its default %s", a.Key, d)
+				}
+			}
 		case *instructions.CopyCommand:
 			readOnly := c.Chmod == "0555" && c.Chown == ""
 			switch {
@@ -268,6 +347,9 @@ func checkRuntime(st *lint.Stage, want barExpect, fail func(string, ...any)) {
 					fail("the probe is copied with --chown=%q --chmod=%q; want root-owned, mode 0555", c.Chown, c.Chmod)
 				}
 			case strings.HasPrefix(c.SourcePaths[0], "/out/"):
+				if binary || (want.binary != "" && c.SourcePaths[0] != "/out/"+want.binary) {
+					fail("the final stage copies %v from the builder; only its own binary belongs", c.SourcePaths)
+				}
 				binary = true
 				if !readOnly {
 					fail("the binary is copied with --chown=%q --chmod=%q; want root-owned, mode 0555", c.Chown, c.Chmod)

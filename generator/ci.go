@@ -163,6 +163,16 @@ func renderWorkflow(g *generation) (placedFile, error) {
 	if imageFromBinary {
 		in.Image = strings.ToLower(g.plan.Binary)
 	}
+	if len(g.plan.Targets) > 1 {
+		// One build per target, each image <Image>-<target>: by default
+		// named after the module rather than its first binary.
+		if imageFromBinary {
+			in.Image = strings.ToLower(binaryFor(g.facts.Module.Path, "."))
+		}
+		for _, t := range g.plan.Targets {
+			in.Targets = append(in.Targets, t.Name)
+		}
+	}
 	if in.DockhardVersion, err = workflowDockhard(c.dockhard, g.facts.Module.Tools, g.checked.runningVersion); err != nil {
 		return placedFile{}, err
 	}

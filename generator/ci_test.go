@@ -103,6 +103,12 @@ func TestWorkflowGolden(t *testing.T) {
 			testfile.Write(t, filepath.Join(root, ".git"), "gitdir: /elsewhere/.git/worktrees/x\n")
 			return mod
 		}, Options{CI: "github", RunningVersion: "v0.3.1"}, "."},
+		// Two mains, one Dockerfile: a matrix of its targets, each image
+		// <module>-<target>.
+		{"workflow-several.yml", func(t *testing.T, root string) string {
+			copyModule(t, "stamping", root)
+			return root
+		}, Options{Main: []string{MainAll}, CI: "github", CIDockhardVersion: "v0.1.0"}, "."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.golden, func(t *testing.T) {

@@ -55,43 +55,58 @@ func renderKubernetes(g *generation) (placedFile, error) {
 		return placedFile{}, explainDeployRefusal("Kubernetes", err)
 	}
 	dir := g.plan.ContextDir
-	return placedFile{path: filepath.Join(dir, k8sDir, in.Services[0].Name+".yaml"), within: dir, content: out}, nil
+	return placedFile{path: filepath.Join(dir, k8sDir, manifestName(g, in)+".yaml"), within: dir, content: out}, nil
 }
 
-// deployInput is the one service the Dockerfile builds, as the plan and
-// the options decided it. Compose builds from the context the file sits
-// in. The build arguments are left to the environment.
+// deployInput is one service per image the Dockerfile builds (its
+// target when there are several), as the plan and the options decided
+// them. Compose builds from the context the file sits in. The build
+// arguments are left to the environment.
 func deployInput(g *generation) (deploy.Input, error) {
 	p, r := g.plan, g.resolved
-	name := serviceName(p.Binary)
-	s := deploy.Service{
-		Name:       name,
-		Context:    ".",
-		Dockerfile: r.DockerfileInContext,
-		UID:        p.UID,
-		GID:        p.GID,
-		Ports:      p.Ports,
-		NeedsTmp:   g.checked.tmpfs || len(r.Main.TempFiles) > 0,
-	}
-	h := r.Healthcheck
-	s.Health = deploy.Health{
-		Kind:     deploy.HealthKind(h.Mode),
-		Interval: h.Interval, Timeout: h.Timeout, StartPeriod: h.StartPeriod,
-		Retries: h.Retries,
-	}
-	switch h.Mode {
-	case "http":
-		s.Health.Path = h.Path
-		fallthrough
-	case "tcp":
-		// The Dockerfile's probe connects to the first port.
-		s.Health.Port = p.Ports[0]
-	case "exec":
-		if err := json.Unmarshal([]byte(h.Cmd), &s.Health.Command); err != nil {
-			return deploy.Input{}, fmt.Errorf("internal error: the exec health check %s is not a JSON array: %w", h.Cmd, err)
+	in := deploy.Input{Header: p.Header}
+	for i, t := range p.Targets {
+		prog := r.Programs[i]
+		s := deploy.Service{
+			Name:       serviceName(t.Binary),
+			Context:    ".",
+			Dockerfile: r.DockerfileInContext,
+			Target:     t.Name,
+			UID:        p.UID,
+			GID:        p.GID,
+			Ports:      t.Ports,
+			NeedsTmp:   g.checked.tmpfs || len(prog.Main.TempFiles) > 0,
 		}
+		h := prog.Healthcheck
+		s.Health = deploy.Health{
+			Kind:     deploy.HealthKind(h.Mode),
+			Interval: h.Interval, Timeout: h.Timeout, StartPeriod: h.StartPeriod,
+			Retries: h.Retries,
+		}
+		switch h.Mode {
+		case "http":
+			s.Health.Path = h.Path
+			fallthrough
+		case "tcp":
+			// The Dockerfile's probe connects to the first port.
+			s.Health.Port = t.Ports[0]
+		case "exec":
+			if err := json.Unmarshal([]byte(h.Cmd), &s.Health.Command); err != nil {
+				return deploy.Input{}, fmt.Errorf("internal error: the exec health check %s is not a JSON array: %w", h.Cmd, err)
+			}
+		}
+		in.Services = append(in.Services, s)
 	}
-	return deploy.Input{Header: p.Header, Services: []deploy.Service{s}}, nil
+	return in, nil
+}
+
+// manifestName names deploy/<name>.yaml: the one image's service, or the
+// module's name for a Dockerfile of several images.
+func manifestName(g *generation, in deploy.Input) string {
+	if len(in.Services) == 1 {
+		return in.Services[0].Name
+	}
+	return serviceName(binaryFor(g.facts.Module.Path, "."))
 }
 
 // serviceName is the binary's name as a DNS label: lowercase, with '_'

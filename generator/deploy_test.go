@@ -27,9 +27,11 @@ func TestDeployGoldens(t *testing.T) {
 		tmp bool
 	}{
 		{"deploy-portconst", "portconst", Options{}, []string{"compose.yaml", "deploy/portconst.yaml"}, false},
-		{"deploy-stamping-server", "stamping", Options{Main: "./cmd/server"}, []string{"compose.yaml", "deploy/server.yaml"}, true},
-		{"deploy-stamping-cli", "stamping", Options{Main: "./cmd/cli"}, []string{"compose.yaml", "deploy/cli.yaml"}, false},
-		{"deploy-stamping-cli-tmpfs", "stamping", Options{Main: "./cmd/cli", Tmpfs: true}, []string{"compose.yaml", "deploy/cli.yaml"}, true},
+		{"deploy-stamping-server", "stamping", Options{Main: []string{"./cmd/server"}}, []string{"compose.yaml", "deploy/server.yaml"}, true},
+		{"deploy-stamping-cli", "stamping", Options{Main: []string{"./cmd/cli"}}, []string{"compose.yaml", "deploy/cli.yaml"}, false},
+		{"deploy-stamping-cli-tmpfs", "stamping", Options{Main: []string{"./cmd/cli"}, Tmpfs: true}, []string{"compose.yaml", "deploy/cli.yaml"}, true},
+		// Several images: one service and one Deployment each, built from its target.
+		{"deploy-stamping-all", "stamping", Options{Main: []string{"all"}}, []string{"compose.yaml", "deploy/stamping.yaml"}, true},
 	} {
 		t.Run(tt.golden, func(t *testing.T) {
 			facts := detectFixture(t, tt.fixture)

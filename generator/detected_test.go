@@ -36,7 +36,7 @@ func TestTimeZonesBuiltInOnlyWithoutZoneinfo(t *testing.T) {
 		main, runtime string
 		tags          bool
 	}{{".", "scratch", true}, {".", "alpine", true}, {".", "distroless", false}, {".", "chainguard", false}, {"./cmd/embedded", "scratch", false}} {
-		res, err := GenerateFrom(f, &Options{Main: tt.main, Runtime: tt.runtime})
+		res, err := GenerateFrom(f, &Options{Main: []string{tt.main}, Runtime: tt.runtime})
 		if err != nil {
 			t.Fatal(err)
 		}

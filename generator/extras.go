@@ -29,6 +29,9 @@ type extraFile struct {
 	// wizardValue is what choosing it in the wizard sets a text option to
 	// (a switch is turned on).
 	wizardValue string
+	// forSeveral offers it in the wizard only for a Dockerfile of several
+	// images.
+	forSeveral bool
 	// render makes it for one generation.
 	render func(g *generation) (placedFile, error)
 }
@@ -42,6 +45,8 @@ var extraFiles = []extraFile{
 		help: composeFile + " runs the image with docker compose as its own user, with a read-only root filesystem, no capabilities and no privilege escalation."},
 	{field: "Kubernetes", choice: k8sDir + "/<name>.yaml", render: renderKubernetes,
 		help: k8sDir + "/<name>.yaml is a Kubernetes Deployment (and a Service when the program listens) with the same settings, meeting the restricted Pod Security Standard."},
+	{field: "Bake", choice: bakeFile, render: renderBake, forSeveral: true,
+		help: bakeFile + " builds every image of the Dockerfile with one docker buildx bake."},
 }
 
 // generation is what an extra file's renderer reads: the module, the
@@ -86,13 +91,15 @@ type Extra struct {
 	Flag   string // its option, "ci"
 	Choice string // what the wizard lists
 	Help   string
+	// ForSeveral is offered only for a Dockerfile of several images.
+	ForSeveral bool
 }
 
 // Extras lists the extra files.
 func Extras() []Extra {
 	var out []Extra
 	for _, x := range extraFiles {
-		out = append(out, Extra{Flag: optionFor(x.field).Flag, Choice: x.choice, Help: x.help})
+		out = append(out, Extra{Flag: optionFor(x.field).Flag, Choice: x.choice, Help: x.help, ForSeveral: x.forSeveral})
 	}
 	return out
 }

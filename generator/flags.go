@@ -37,8 +37,10 @@ type option struct {
 	number      bool
 	zeroRefused string
 	// canonical is a value as the header records it, "" when it means the
-	// default; nil records values as given.
-	canonical func(string) string
+	// default; nil records values as given. canonicalList does the same
+	// for a repeated flag's list.
+	canonical     func(string) string
+	canonicalList func([]string) []string
 	// typedPath is a location typed from the working directory and
 	// recorded from the module directory (FromWorkingDir).
 	typedPath bool
@@ -52,14 +54,16 @@ type option struct {
 var optionTable = []option{
 	{Flag: "builder", Field: "Builder", Default: catalog.DefaultBuilder, Usage: "build stage image: " + strings.Join(catalog.Builders, ", ")},
 	{Flag: "runtime", Field: "Runtime", Usage: "runtime image: " + strings.Join(catalog.Runtimes, ", ") + " (default distroless; chainguard for cgo programs from the chainguard builder, whose glibc is newer than Debian 13's)"},
-	{Flag: "main", Field: "Main", Usage: "main package to build, like ./cmd/server (required when there are several and none at the root)", canonical: canonicalMain},
+	{Flag: "main", Field: "Main", Usage: "main package to build, like ./cmd/server (required when there are several and none at the root); repeatable: one image (a --target of the Dockerfile) per main; all takes every main outside examples/", canonicalList: canonicalMains},
 	{Flag: "port", Field: "Port", Default: "auto", Usage: "port to EXPOSE: a number, auto (detected) or none"},
 	{Flag: "uid", Field: "UID", Default: strconv.Itoa(DefaultUID), Usage: "numeric user and group the image runs as (not 0)", number: true},
 	{Flag: "cgo", Field: "Cgo", Default: "auto", Usage: "cgo: auto (detected), on or off"},
 	{Flag: "tags", Field: "Tags", Usage: "extra build tags, comma-separated (like netgo,prod): detection applies them to build constraints, go build gets -tags"},
+	{Flag: "stamp", Field: "Stamp", Usage: "string variable to set at link time, SYMBOL=ARG (like main.version=VERSION; ARG is VERSION, REVISION or SOURCE_DATE_EPOCH); repeatable, replaces the detected ones; none stamps none"},
 	{Flag: "context", Field: "Context", Usage: "build context directory when it is not DIR: DIR or a parent of it (default DIR)", canonical: canonicalContext, typedPath: true},
 	{Flag: "output", Shorthand: "o", Field: "Output", Usage: "Dockerfile to write (default <context>/Dockerfile); - prints it and writes nothing", canonical: canonicalOutput, typedPath: true},
 	{Flag: "dockerignore", Field: "NoDockerignore", Default: "true", Usage: "also write <context>/.dockerignore", inverted: true},
+	{Flag: "bake", Field: "Bake", Default: "false", Usage: "also write <context>/docker-bake.hcl: docker buildx bake builds every target"},
 	{Flag: "catalog", Field: "Catalog", Usage: "image catalog file to use instead of the built-in one", typedPath: true},
 	{Flag: "pin", Field: "Pin", Default: "auto", Usage: "digest (every base image by digest), tag, or auto (digests only for images without version tags)"},
 	{Flag: "allow-eol", Field: "AllowEOL", Default: "false", Usage: "write a base image past its publisher's end of life instead of refusing it (exit 2)"},
@@ -103,6 +107,29 @@ func canonicalMain(v string) string {
 		return "./" + c
 	}
 	return ""
+}
+
+// canonicalMains records one main as --main did before it repeated (the
+// root main not at all) and several as clean paths.
+func canonicalMains(v []string) []string {
+	if len(v) == 1 {
+		if v[0] == MainAll {
+			return v
+		}
+		if c := canonicalMain(v[0]); c != "" {
+			return []string{c}
+		}
+		return nil
+	}
+	var out []string
+	for _, m := range v {
+		c := canonicalMain(m)
+		if c == "" {
+			c = "."
+		}
+		out = append(out, c)
+	}
+	return out
 }
 
 func canonicalContext(v string) string {
@@ -177,6 +204,9 @@ func (o *Options) Args() []string {
 func (opt *option) record(o *Options) []string {
 	switch v := opt.field(o).Interface().(type) {
 	case []string:
+		if opt.canonicalList != nil {
+			v = opt.canonicalList(v)
+		}
 		var words []string
 		for _, each := range v {
 			words = append(words, "--"+opt.Flag, each)

@@ -94,7 +94,7 @@ func FuzzRenderOptions(f *testing.F) {
 		_ = os.WriteFile(filepath.Join(facts.Dir, "plain"), []byte("x"), 0o644)
 		// Detection ran with the tags when they are valid ones.
 		facts.BuildTags, _ = ParseTags(tags)
-		o := &Options{Builder: builder, Runtime: runtime, Main: main, Port: port, UID: strconv.Itoa(uid), Cgo: cgo, Context: context, Output: output,
+		o := &Options{Builder: builder, Runtime: runtime, Main: nonEmpty(main), Port: port, UID: strconv.Itoa(uid), Cgo: cgo, Context: context, Output: output,
 			Healthcheck: health, HealthcheckPath: healthPath, HealthcheckCmd: healthCmd, Data: dataOpt, Tags: tags}
 		res, err := GenerateFrom(facts, o)
 		if err != nil {
@@ -105,6 +105,57 @@ func FuzzRenderOptions(f *testing.F) {
 		}
 		assertSameStructure(t, res, o, benignFacts(facts, res))
 	})
+}
+
+// FuzzSeveralTargets feeds arbitrary main directories, module paths,
+// stamp variables (detected and given) and --main and --stamp values to a
+// module of two mains: either an input error, or a Dockerfile (and bake
+// file) with exactly the structure of the same choices made with plain
+// values.
+func FuzzSeveralTargets(f *testing.F) {
+	f.Add("cmd/api", "cmd/cli", "github.com/acme/app", "main.version", "", true, false, 8080, "all", true)
+	f.Add("cmd/api", "tools/api", "example.com/m", "example.com/m/internal/version.Version", "main.date=SOURCE_DATE_EPOCH", false, true, 0, "", false)
+	f.Add("cmd/x\nRUN id", "cmd/y", "example.com/m", "main.v=${X}\nRUN id", "main.v=VERSION\nRUN id", false, false, 1, "./cmd/x\nRUN id", true)
+	f.Add("cmd/Api", "cmd/builder", "example.com/m", "main.version\"", "main.version=$(id)", true, true, 22, "cmd/Api", false)
+	f.Add(".", "cmd/scratch", "example.com/m/v2", "example.com/a b.Version", "none", false, false, 65535, ".", true)
+	f.Fuzz(func(t *testing.T, dir1, dir2, modPath, detectedStamp, givenStamp string, cgo1, cgo2 bool, port int, main1 string, bake bool) {
+		facts := &detect.Facts{
+			Dir:    t.TempDir(),
+			Module: detect.Module{Path: modPath, GoVersion: "1.22.2", BuildGo: "1.22.2"},
+			Mains: []detect.MainPackage{
+				{Dir: path.Clean(dir1), Cgo: cgo1, StampVars: []detect.StampVar{{Symbol: detectedStamp, Kind: detect.StampVersion}}},
+				{Dir: path.Clean(dir2), Cgo: cgo2, StampVars: []detect.StampVar{{Symbol: "main.commit", Kind: detect.StampRevision}, {Symbol: detectedStamp, Kind: detect.StampDate}}},
+			},
+		}
+		if port > 0 && port < 65536 {
+			facts.Mains[0].Ports = []detect.Port{{Number: port}}
+		}
+		o := &Options{Stamp: nonEmpty(givenStamp), Bake: bake}
+		switch main1 {
+		case "":
+			o.Main = []string{"./" + dir1, "./" + dir2}
+		case MainAll:
+			o.Main = []string{MainAll}
+		default:
+			o.Main = []string{main1, "./" + dir2}
+		}
+		res, err := GenerateFrom(facts, o)
+		if err != nil {
+			if !inputerr.Is(err) {
+				t.Fatalf("a value reached the Dockerfile and changed it: %v", err)
+			}
+			return
+		}
+		assertSameStructure(t, res, o, benignFacts(facts, res))
+	})
+}
+
+// nonEmpty is a repeatable option's list of one value, or none for "".
+func nonEmpty(v string) []string {
+	if v == "" {
+		return nil
+	}
+	return []string{v}
 }
 
 // benignFacts replaces every free value of facts with a plain one of the
@@ -122,8 +173,11 @@ func benignFacts(f *detect.Facts, res *Result) *detect.Facts {
 		b.BuildTags = []string{"plain"}
 	}
 	b.Mains = nil
-	for _, m := range f.Mains {
-		pm := detect.MainPackage{Dir: "cmd/plain", Cgo: m.Cgo}
+	for i, m := range f.Mains {
+		pm := detect.MainPackage{Dir: "cmd/plain" + strconv.Itoa(i), Cgo: m.Cgo}
+		for j, v := range m.StampVars {
+			pm.StampVars = append(pm.StampVars, detect.StampVar{Symbol: "main.v" + strconv.Itoa(j), Kind: v.Kind})
+		}
 		if len(m.DataFiles) > 0 {
 			pm.DataFiles = []detect.DataFile{{Path: "plain"}}
 		}
@@ -141,8 +195,18 @@ func benignFacts(f *detect.Facts, res *Result) *detect.Facts {
 func assertSameStructure(t *testing.T, res *Result, o *Options, plain *detect.Facts) {
 	t.Helper()
 	po := *o
-	if po.Main != "" {
-		po.Main = "./cmd/plain"
+	if len(po.Main) > 0 && po.Main[0] != MainAll {
+		po.Main = nil
+		for i := range o.Main {
+			po.Main = append(po.Main, "./cmd/plain"+strconv.Itoa(i))
+		}
+	}
+	if len(po.Stamp) > 0 && po.Stamp[0] != StampNone {
+		po.Stamp = nil
+		for i, s := range o.Stamp {
+			_, arg, _ := strings.Cut(s, "=")
+			po.Stamp = append(po.Stamp, "main.s"+strconv.Itoa(i)+"="+arg)
+		}
 	}
 	if p, _ := checkPort(o.Port); p.number > 0 {
 		po.Port = "1000"
@@ -183,5 +247,12 @@ func assertSameStructure(t *testing.T, res *Result, o *Options, plain *detect.Fa
 	want, _ := Signature(ref.Dockerfile)
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("structure differs from the plain rendering:\n got %q\nwant %q\n%s", got, want, res.Dockerfile)
+	}
+	bake := bakeOf(res)
+	if gotLines, wantLines := strings.Count(string(bake), "\n"), strings.Count(string(bakeOf(ref)), "\n"); gotLines != wantLines {
+		t.Fatalf("the bake file has %d lines, the plain one %d:\n%s", gotLines, wantLines, bake)
+	}
+	if problems := bakeProblems(res, bake); bake != nil && len(problems) > 0 {
+		t.Fatalf("the bake file:\n%s", strings.Join(problems, "\n"))
 	}
 }

@@ -143,7 +143,7 @@ func TestVariants(t *testing.T) {
 			barExpect{builder: "chainguard", runtime: "distroless", goVersion: "1.22.2", ports: []string{"8080"}, health: "tcp"}},
 		{"replace-context", "replace/app", Options{Context: ".."},
 			barExpect{builder: "chainguard", runtime: "distroless", goVersion: "1.22.3"}},
-		{"multicmd-api", "multicmd", Options{Main: "./cmd/api", Runtime: "alpine"},
+		{"multicmd-api", "multicmd", Options{Main: []string{"./cmd/api"}, Runtime: "alpine"},
 			barExpect{builder: "chainguard", runtime: "alpine", goVersion: "1.24.0", ports: []string{"9090"}, health: "tcp"}},
 		{"cgo-off", "cgodep", Options{Cgo: "off", Runtime: "scratch"},
 			barExpect{builder: "chainguard", runtime: "scratch", goVersion: "1.26.0", ports: []string{"7070"}, health: "tcp"}},
@@ -210,7 +210,7 @@ func TestDockerignore(t *testing.T) {
 
 func TestDeterministic(t *testing.T) {
 	facts := detectFixture(t, "multicmd")
-	o := &Options{Main: "./cmd/api"}
+	o := &Options{Main: []string{"./cmd/api"}}
 	first, err := GenerateFrom(facts, o)
 	if err != nil {
 		t.Fatal(err)

@@ -31,9 +31,11 @@ type Options struct {
 	// distroless, or chainguard's glibc image for a cgo program whose
 	// builder's glibc is newer than Debian's.
 	Runtime string
-	// Main is the main package directory, "./cmd/server"; "" picks the only
-	// main, or the one at the module root.
-	Main string
+	// Main are the main package directories to build, "./cmd/server", one
+	// image each; ["all"] takes every main outside examples/; none picks
+	// the only main, or the one at the module root. Several mains give one
+	// Dockerfile with a final stage (a target) per binary.
+	Main []string
 	// Port is "auto" (or ""), "none", or a port number.
 	Port string
 	// UID is the numeric user (and group) the image runs as, in decimal;
@@ -67,6 +69,13 @@ type Options struct {
 	// the image beside those detection found (Facts' DataFiles); ["none"]
 	// copies none, detected or not.
 	Data []string
+	// Stamp are the string variables go build sets with -ldflags -X, each
+	// "SYMBOL=ARG" (ARG one of StampArgs); ["none"] stamps none; none
+	// given stamps the detected version and revision variables.
+	Stamp []string
+	// Bake also writes <context>/docker-bake.hcl, whose default group
+	// builds every target.
+	Bake bool
 	// Today is the date end of life is judged on; zero means now. It is no
 	// flag: tests fix it so that dates stay data.
 	Today time.Time
@@ -136,6 +145,13 @@ var HealthcheckModes = []string{"auto", "http", "tcp", "exec", "none"}
 
 // DataNone is the Data value that turns data files off.
 const DataNone = "none"
+
+// MainAll is the Main value that takes every main package outside
+// examples/.
+const MainAll = "all"
+
+// StampNone is the Stamp value that turns version stamping off.
+const StampNone = "none"
 
 // An OptionError is input the options refuse (an input error: commands
 // exit 2). Field is the option at fault, "" when the error is not about
@@ -220,8 +236,8 @@ const (
 type checked struct {
 	args     []string
 	builder  string
-	runtime  string // "" until the module's cgo need is known
-	main     string // as given, "" to choose
+	runtime  string   // "" until the module's cgo need is known
+	mains    []string // as given: module-relative dirs, [all], or none to choose
 	port     portChoice
 	uid      int
 	cgo      cgoChoice
@@ -241,6 +257,7 @@ type checked struct {
 	runningVersion string
 	// tmpfs forces a writable /tmp in the deploy files.
 	tmpfs bool
+	stamp checkedStamp
 }
 
 type checkedHealth struct {
@@ -299,11 +316,8 @@ func (o *Options) check() (*checked, error) {
 	default:
 		return nil, optionErrorf("Cgo", "{Cgo} %s: use auto, on or off", inputerr.Quote(o.Cgo))
 	}
-	if o.Main != "" {
-		if _, err := cleanRelative("Main", o.Main, false); err != nil {
-			return nil, err
-		}
-		c.main = o.Main
+	if c.mains, err = checkMains(o.Main); err != nil {
+		return nil, err
 	}
 	c.context = "."
 	if o.Context != "" {
@@ -336,6 +350,9 @@ func (o *Options) check() (*checked, error) {
 		return nil, optionErrorf("Pin", "{Pin} %s: use digest or tag", inputerr.Quote(o.Pin))
 	}
 	if c.health, err = o.checkHealthcheck(); err != nil {
+		return nil, err
+	}
+	if c.stamp, err = checkStamps(o.Stamp); err != nil {
 		return nil, err
 	}
 	if c.ci, err = o.checkCI(); err != nil {
@@ -402,6 +419,29 @@ func ParseTags(tags string) ([]string, error) {
 		if !slices.Contains(out, t) {
 			out = append(out, t)
 		}
+	}
+	return out, nil
+}
+
+// checkMains checks the Main option: paths inside the module, each once,
+// or "all" alone.
+func checkMains(mains []string) ([]string, error) {
+	var out []string
+	for _, m := range mains {
+		if m == MainAll {
+			if len(mains) > 1 {
+				return nil, optionErrorf("Main", "{Main} all takes every main package: do not combine it with other {Main} values")
+			}
+			return []string{MainAll}, nil
+		}
+		c, err := cleanRelative("Main", m, false)
+		if err != nil {
+			return nil, err
+		}
+		if slices.ContainsFunc(out, func(o string) bool { return path.Clean(o) == c }) {
+			return nil, optionErrorf("Main", "{Main} %s is given twice; name each main package once", inputerr.Quote(m))
+		}
+		out = append(out, m)
 	}
 	return out, nil
 }

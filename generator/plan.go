@@ -19,12 +19,11 @@ import (
 type Plan struct {
 	Header  string
 	Builder string
-	Runtime string
 
 	BuilderImage string
-	RuntimeImage string
 	// CrossCompile builds on the build platform for the target (static
-	// binaries only; a cgo build runs on the target platform).
+	// binaries only; a cgo build runs on the target platform, and so does
+	// a builder that builds any cgo binary).
 	CrossCompile bool
 	// GoToolchain, when set, is the exact toolchain the builder must use.
 	GoToolchain string
@@ -38,38 +37,25 @@ type Plan struct {
 	// would reject it or not use it (Facts.VendorProblems).
 	IgnoreVendor bool
 	GoWorkOff    bool
-	// EmbedTzdata builds with -tags timetzdata: the program loads time
-	// zones and the runtime has no zoneinfo.
-	EmbedTzdata bool
-	// BuildTags is go build's -tags value: --tags, then timetzdata when
-	// EmbedTzdata; "" for none.
-	BuildTags string
-	CGO       bool
-	// Package is the main package argument of go build, "./cmd/server".
-	Package string
-	Binary  string
-	Ports   []int
-	UID     int
-	GID     int
-	// WritePasswd gives the runtime an account for UID.
-	WritePasswd bool
-	Labels      []Label
-	// DataFiles are copied into AppDir (appDir), the final stage's working
-	// directory, read-only and owned by root: the program reads them at
-	// run time by relative path.
-	DataFiles []DataCopy
-	AppDir    string
-	// Entrypoint is the exec-form JSON array.
-	Entrypoint string
+	UID          int
+	GID          int
 
-	// Probe builds dockhard's health probe (http and tcp health checks);
-	// ProbeSource is its Go source, carried in the Dockerfile as a heredoc.
-	Probe       bool
+	// Target is the image of the one main package, or the first of
+	// several (Targets[0]); each final stage renders with its own.
+	Target
+	// Targets are the images, one per main package, each a final stage of
+	// its own; a single one has no stage name.
+	Targets []Target
+
+	// BuildProbe builds dockhard's health probe in the builder: some
+	// target's health check is http or tcp. ProbeSource is its Go source,
+	// carried in the Dockerfile as a heredoc.
+	BuildProbe  bool
 	ProbeSource string
-	// Healthcheck is the HEALTHCHECK options and exec-form command, "" for
-	// none.
-	HealthcheckOptions string
-	HealthcheckCmd     string
+	// Stamped declares the version build arguments in the builder: some
+	// target is stamped. StampEpoch declares SOURCE_DATE_EPOCH too.
+	Stamped    bool
+	StampEpoch bool
 
 	// For .dockerignore: the Dockerfile's path in the context, and
 	// patterns the build needs.
@@ -82,8 +68,55 @@ type Plan struct {
 	// standard output, DockerignorePath is "" when none is written.
 	DockerfilePath   string
 	DockerignorePath string
+	// Bake says docker-bake.hcl is written beside the Dockerfile.
+	Bake bool
 	// ContextDir is the build context (absolute).
 	ContextDir string
+}
+
+// Target is one main package's image: its go build and its final stage.
+type Target struct {
+	// Name names the final stage (docker build --target NAME) and its
+	// bake target when there are several; "" for a single image.
+	Name    string
+	Runtime string
+	// RootStage writes the stage the runtime is prepared in (alpine's
+	// hardening) before this target's final stage: the first target on
+	// that runtime; the others copy from the same stage.
+	RootStage    bool
+	RuntimeImage string
+	CGO          bool
+	// EmbedTzdata builds with -tags timetzdata: the program loads time
+	// zones and the runtime has no zoneinfo.
+	EmbedTzdata bool
+	// BuildTags is go build's -tags value: --tags, then timetzdata when
+	// EmbedTzdata; "" for none.
+	BuildTags string
+	// Stamps are the -X of LDFlags, go build's -ldflags value.
+	Stamps  []Stamp
+	LDFlags string
+	// Package is the main package argument of go build, "./cmd/server".
+	Package string
+	Binary  string
+	Ports   []int
+	// WritePasswd gives the runtime an account for UID.
+	WritePasswd bool
+	Labels      []Label
+	// DataFiles are copied into AppDir (appDir), the final stage's working
+	// directory, read-only and owned by root: the program reads them at
+	// run time by relative path.
+	DataFiles []DataCopy
+	AppDir    string
+	// Entrypoint is the exec-form JSON array.
+	Entrypoint string
+
+	// Probe copies dockhard's health probe into the image (http and tcp
+	// health checks).
+	Probe bool
+	// Healthcheck is the HEALTHCHECK options and exec-form command, "" for
+	// none.
+	HealthcheckOptions string
+	HealthcheckCmd     string
 }
 
 // CopyStep is one COPY of the dependency step: context-relative sources
@@ -130,10 +163,14 @@ var (
 // needs from the file system was read by detection and resolution.
 func NewPlan(f *detect.Facts, r *Resolved, cat *catalog.Catalog) (*Plan, error) {
 	p := &Plan{Header: headerLine(r.Args), Builder: r.Builder, UID: r.UID, GID: r.UID}
-	main := r.Main
-	p.CGO = r.Cgo
-	p.CrossCompile = !p.CGO
-	p.Runtime = r.Runtime
+	// One builder builds every binary: it runs on the target platform as
+	// soon as one of them needs cgo.
+	anyCgo := slices.ContainsFunc(r.Programs, func(prog Program) bool { return prog.Cgo })
+	p.CrossCompile = !anyCgo
+	p.Targets = make([]Target, len(r.Programs))
+	for i, prog := range r.Programs {
+		p.Targets[i] = Target{Runtime: prog.Runtime, CGO: prog.Cgo}
+	}
 
 	// Images.
 	buildGo := f.Module.BuildGo
@@ -148,10 +185,17 @@ func NewPlan(f *detect.Facts, r *Resolved, cat *catalog.Catalog) (*Plan, error) 
 	if p.BuilderImage, err = catalogRef(cat, "builder/"+p.Builder, buildGo, r.Pin); err != nil {
 		return nil, err
 	}
-	if p.RuntimeImage, err = catalogRef(cat, cat.RuntimeKey(p.Runtime, p.CGO), buildGo, r.Pin); err != nil {
-		return nil, err
+	refs := []string{p.BuilderImage}
+	for i := range p.Targets {
+		t := &p.Targets[i]
+		if t.RuntimeImage, err = catalogRef(cat, cat.RuntimeKey(t.Runtime, t.CGO), buildGo, r.Pin); err != nil {
+			return nil, err
+		}
+		if !slices.Contains(refs, t.RuntimeImage) {
+			refs = append(refs, t.RuntimeImage)
+		}
 	}
-	for _, ref := range []string{p.BuilderImage, p.RuntimeImage} {
+	for _, ref := range refs {
 		if err := checkEndOfLife(cat, ref, r); err != nil {
 			return nil, err
 		}
@@ -164,7 +208,7 @@ func NewPlan(f *detect.Facts, r *Resolved, cat *catalog.Catalog) (*Plan, error) 
 			p.GoToolchain = "go" + catalog.FullGoVersion(buildGo)
 		}
 		p.AptPackages = b.Packages
-		if p.CGO {
+		if anyCgo {
 			p.AptPackages = b.CgoPackages
 		}
 	}
@@ -185,55 +229,38 @@ func NewPlan(f *detect.Facts, r *Resolved, cat *catalog.Catalog) (*Plan, error) 
 	p.Vendored = f.Vendored
 	p.IgnoreVendor = f.VendorDir && !f.Vendored
 
-	p.Package = "./" + main.Dir
-	if main.Dir == "." {
-		p.Package = "."
+	runtimes := map[string]bool{}
+	for i, prog := range r.Programs {
+		t := &p.Targets[i]
+		if err := planTarget(t, f, r, cat, prog, p.WorkDir); err != nil {
+			return nil, err
+		}
+		t.RootStage = !runtimes[t.Runtime]
+		runtimes[t.Runtime] = true
+		if t.Probe {
+			p.BuildProbe, p.ProbeSource = true, prog.Healthcheck.ProbeSource
+		}
+		for _, s := range t.Stamps {
+			p.Stamped = true
+			p.StampEpoch = p.StampEpoch || s.Arg == StampArgEpoch
+		}
+		for _, d := range prog.Data {
+			// Never excluded: the builder's copy of the module is their source.
+			if keep := path.Join(modRel, d); !slices.Contains(p.KeepData, keep) {
+				p.KeepData = append(p.KeepData, keep)
+			}
+		}
 	}
-	if !safePath.MatchString(p.Package) {
-		return nil, inputerr.Errorf("main package directory %s has characters dockhard will not write into a Dockerfile; only letters, digits and . _ / @ + - are allowed", inputerr.Quote(main.Dir))
-	}
-	p.Binary = binaryFor(f.Module.Path, main.Dir)
-	if !binaryName.MatchString(p.Binary) {
-		return nil, inputerr.Errorf("cannot name the binary after %s: a binary name may hold only letters, digits and . _ - (rename the directory or the module)", inputerr.Quote(p.Binary))
-	}
-	entry, _ := json.Marshal([]string{"/usr/local/bin/" + p.Binary})
-	p.Entrypoint = string(entry)
-
-	p.Ports = r.Ports
-
-	// A runtime with an account of its own (65532) needs a passwd entry
-	// for any other user; one with a shell gets its account from its
-	// hardening stage.
-	rt := cat.Runtime(p.Runtime)
-	p.WritePasswd = !rt.Shell && p.UID != rt.Account
-	// A program that loads time zones gets them built in where the
-	// runtime has no zoneinfo.
-	p.EmbedTzdata = len(main.TimeZones) > 0 && !rt.Zoneinfo
-	tags := slices.Clone(r.Tags)
-	if p.EmbedTzdata && !slices.Contains(tags, "timetzdata") {
-		tags = append(tags, "timetzdata")
-	}
-	p.BuildTags = strings.Join(tags, ",")
-
-	if p.Labels, err = labelsFor(f.Module.Path, p.Binary); err != nil {
+	if err := nameTargets(p.Targets, r.Programs, r.Bake); err != nil {
 		return nil, err
 	}
-	planHealthcheck(p, r.Healthcheck)
+	p.Target = p.Targets[0]
 
 	// Files.
 	p.DockerfilePath = r.DockerfilePath
 	p.DockerignorePath = r.DockerignorePath
+	p.Bake = r.Bake
 	p.IgnoreDockerfile = r.DockerfileInContext
-	if p.DataFiles, err = planDataFiles(p.WorkDir, r.Data); err != nil {
-		return nil, err
-	}
-	if len(p.DataFiles) > 0 {
-		p.AppDir = appDir
-	}
-	for _, d := range r.Data {
-		// Never excluded: the builder's copy of the module is their source.
-		p.KeepData = append(p.KeepData, path.Join(modRel, d))
-	}
 	for _, e := range f.EmbedPatterns {
 		// In a .dockerignore "**" matches any depth; in //go:embed it is
 		// one element, like "*".
@@ -243,6 +270,102 @@ func NewPlan(f *detect.Facts, r *Resolved, cat *catalog.Catalog) (*Plan, error) 
 		}
 	}
 	return p, nil
+}
+
+// planTarget decides one main package's build and final stage.
+func planTarget(t *Target, f *detect.Facts, r *Resolved, cat *catalog.Catalog, prog Program, workDir string) error {
+	main := prog.Main
+	t.Package = "./" + main.Dir
+	if main.Dir == "." {
+		t.Package = "."
+	}
+	if !safePath.MatchString(t.Package) {
+		return inputerr.Errorf("main package directory %s has characters dockhard will not write into a Dockerfile; only letters, digits and . _ / @ + - are allowed", inputerr.Quote(main.Dir))
+	}
+	t.Binary = binaryFor(f.Module.Path, main.Dir)
+	if !binaryName.MatchString(t.Binary) {
+		return inputerr.Errorf("cannot name the binary after %s: a binary name may hold only letters, digits and . _ - (rename the directory or the module)", inputerr.Quote(t.Binary))
+	}
+	entry, _ := json.Marshal([]string{"/usr/local/bin/" + t.Binary})
+	t.Entrypoint = string(entry)
+
+	t.Ports = prog.Ports
+
+	// A runtime with an account of its own (65532) needs a passwd entry
+	// for any other user; one with a shell gets its account from its
+	// hardening stage.
+	rt := cat.Runtime(t.Runtime)
+	t.WritePasswd = !rt.Shell && r.UID != rt.Account
+	// A program that loads time zones gets them built in where the
+	// runtime has no zoneinfo.
+	t.EmbedTzdata = len(main.TimeZones) > 0 && !rt.Zoneinfo
+	tags := slices.Clone(r.Tags)
+	if t.EmbedTzdata && !slices.Contains(tags, "timetzdata") {
+		tags = append(tags, "timetzdata")
+	}
+	t.BuildTags = strings.Join(tags, ",")
+	for _, s := range prog.Stamps {
+		// Given ones were checked with the options; detected ones come
+		// from directory and module names.
+		if !validStampSymbol(s.Symbol) || !slices.Contains(StampArgs, s.Arg) {
+			return inputerr.Errorf("the stamp variable %s of %s cannot be written into -ldflags -X (only letters, digits and . _ / - in its package path); pass --stamp none, or name the variables with --stamp SYMBOL=ARG", inputerr.Quote(s.Symbol), t.Package)
+		}
+	}
+	t.Stamps = prog.Stamps
+	t.LDFlags = buildLDFlags(t.Stamps)
+
+	var err error
+	if t.Labels, err = labelsFor(f.Module.Path, t.Binary); err != nil {
+		return err
+	}
+	planHealthcheck(t, prog.Healthcheck)
+	if t.DataFiles, err = planDataFiles(workDir, prog.Data); err != nil {
+		return err
+	}
+	if len(t.DataFiles) > 0 {
+		t.AppDir = appDir
+	}
+	return nil
+}
+
+// targetName is what a target's name may be: a Dockerfile stage name
+// (lowercase, as BuildKit wants them), a bake target name and an image
+// name at once (at most maxTargetName characters).
+var targetName = regexp.MustCompile(`^[a-z][a-z0-9]*((_|__|-+)[a-z0-9]+)*$`)
+
+const maxTargetName = 63
+
+// reservedStages are the names a target may not take: the other stages
+// of the file, and scratch, which FROM would read as the stage.
+var reservedStages = []string{"builder", "alpine-root", "scratch"}
+
+// nameTargets names each target after its binary when there are several
+// (a single image's stage stays unnamed), and checks that the names can
+// be stage, bake target and image names and that no two collide. bake
+// checks the names of a single image too: they name its bake target.
+func nameTargets(targets []Target, progs []Program, bake bool) error {
+	if len(targets) == 1 && !bake {
+		return nil
+	}
+	for i := range targets {
+		t := &targets[i]
+		name := t.Binary
+		if !targetName.MatchString(name) || len(name) > maxTargetName {
+			return inputerr.Errorf("--main %s builds %s, which cannot name a Dockerfile target (docker build --target), a bake target and an image: those are lowercase letters and digits, starting with a letter, joined by _ or - (not ending with one), at most %d characters; rename the directory", mainArg(progs[i].Main.Dir), inputerr.Quote(name), maxTargetName)
+		}
+		if len(targets) > 1 && slices.Contains(reservedStages, name) {
+			return inputerr.Errorf("--main %s builds %s, which is the name of another stage of the Dockerfile (%s); rename the directory", mainArg(progs[i].Main.Dir), name, strings.Join(reservedStages, ", "))
+		}
+		for j := range i {
+			if targets[j].Binary == name {
+				return inputerr.Errorf("--main %s and --main %s both build a binary named %s, and each image (its --target) is named after its binary; build one of them on its own, or rename a directory", mainArg(progs[j].Main.Dir), mainArg(progs[i].Main.Dir), name)
+			}
+		}
+		if len(targets) > 1 {
+			t.Name = name
+		}
+	}
+	return nil
 }
 
 // planDataFiles lays out the copies of the data files (module-relative
@@ -267,7 +390,7 @@ const probePath = "/usr/local/bin/healthcheck"
 
 // planHealthcheck writes the HEALTHCHECK resolved: dockhard's probe for
 // http and tcp, the program's own command for exec.
-func planHealthcheck(p *Plan, h Healthcheck) {
+func planHealthcheck(p *Target, h Healthcheck) {
 	var argv []string
 	switch h.Mode {
 	case "none":
@@ -280,7 +403,7 @@ func planHealthcheck(p *Plan, h Healthcheck) {
 		p.HealthcheckCmd = h.Cmd
 	}
 	if argv != nil {
-		p.Probe, p.ProbeSource = true, h.ProbeSource
+		p.Probe = true
 		cmd, _ := json.Marshal(argv)
 		p.HealthcheckCmd = string(cmd)
 	}
@@ -391,6 +514,14 @@ func suggestContext(modDir, contextDir, rel string) string {
 		return ".."
 	}
 	return filepath.ToSlash(s)
+}
+
+// mainArg is a main package directory as the Main option names it.
+func mainArg(dir string) string {
+	if dir == "." {
+		return "."
+	}
+	return "./" + dir
 }
 
 // binaryFor names the binary after the main package's directory, or after

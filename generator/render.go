@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"text/template"
 
@@ -48,19 +49,61 @@ func Render(p *Plan) (dockerfile, dockerignore []byte, err error) {
 }
 
 func renderDockerfile(p *Plan) ([]byte, error) {
-	t, err := loadTemplates(p.Builder, p.Runtime)
+	sets := map[string]*template.Template{}
+	templatesFor := func(runtime string) (*template.Template, error) {
+		if t, ok := sets[runtime]; ok {
+			return t, nil
+		}
+		t, err := loadTemplates(p.Builder, runtime)
+		if err != nil {
+			return nil, fmt.Errorf("templates for %s/%s: %w", p.Builder, runtime, err)
+		}
+		sets[runtime] = t
+		return t, nil
+	}
+	t, err := templatesFor(p.Runtime)
 	if err != nil {
-		return nil, fmt.Errorf("templates for %s/%s: %w", p.Builder, p.Runtime, err)
+		return nil, err
 	}
 	var buf bytes.Buffer
 	buf.WriteString(p.Header + "\n")
-	buf.WriteString("# Build: docker build -t " + p.Binary + " .   (BuildKit: docker 23+ or buildx)\n\n")
+	if len(p.Targets) == 1 {
+		buf.WriteString("# Build: docker build -t " + p.Binary + " .   (BuildKit: docker 23+ or buildx)\n\n")
+	} else {
+		var names []string
+		for _, target := range p.Targets {
+			names = append(names, target.Name)
+		}
+		buf.WriteString("# One image per target (" + strings.Join(names, ", ") + "): docker build --target " + p.Name + " -t " + p.Name + " .   (BuildKit: docker 23+ or buildx)\n")
+		if p.Bake {
+			buf.WriteString("# Every target: docker buildx bake   (" + bakeFile + ")\n\n")
+		} else {
+			buf.WriteString("# Every target: for t in " + strings.Join(names, " ") + `; do docker build --target "$t" -t "$t" .; done` + "\n\n")
+		}
+	}
 	if err := t.ExecuteTemplate(&buf, "builder", p); err != nil {
 		return nil, err
 	}
-	buf.WriteString("\n\n")
-	if err := t.ExecuteTemplate(&buf, "runtime", p); err != nil {
-		return nil, err
+	for i, target := range p.Targets {
+		// Each final stage renders with the plan's shared values and its
+		// own target's.
+		q := *p
+		q.Target = target
+		if t, err = templatesFor(target.Runtime); err != nil {
+			return nil, err
+		}
+		// The builder ends without a newline, a final stage with one.
+		if i == 0 {
+			buf.WriteString("\n\n")
+		} else {
+			buf.WriteString("\n")
+		}
+		if target.Name != "" {
+			buf.WriteString("# Target " + target.Name + " (" + target.Package + "): docker build --target " + target.Name + " -t " + target.Name + " .\n")
+		}
+		if err := t.ExecuteTemplate(&buf, "runtime", &q); err != nil {
+			return nil, err
+		}
 	}
 	return buf.Bytes(), nil
 }
@@ -71,7 +114,7 @@ func renderDockerfile(p *Plan) ([]byte, error) {
 func placeholderPlan(p *Plan) *Plan {
 	q := *p
 	q.Header = FormatHeader(&Options{})
-	q.BuilderImage, q.RuntimeImage = "builder:1", "runtime:1"
+	q.BuilderImage = "builder:1"
 	if q.GoToolchain != "" {
 		q.GoToolchain = "go1.0.0"
 	}
@@ -81,24 +124,47 @@ func placeholderPlan(p *Plan) *Plan {
 	for _, c := range p.DepCopies {
 		q.DepCopies = append(q.DepCopies, CopyStep{Sources: fill(len(c.Sources), "f"), Dest: "/d/"})
 	}
-	q.Package, q.Binary, q.Entrypoint = ".", "app", `["/app"]`
-	q.Ports = make([]int, len(p.Ports))
-	for i := range q.Ports {
-		q.Ports[i] = 1
-	}
 	q.UID, q.GID = 1, 1
-	if q.HealthcheckCmd != "" {
+	q.Targets = nil
+	for i, t := range p.Targets {
+		q.Targets = append(q.Targets, placeholderTarget(t, i))
+	}
+	q.Target = q.Targets[0]
+	return &q
+}
+
+// placeholderTarget is placeholderPlan for one target (the i-th).
+func placeholderTarget(t Target, i int) Target {
+	if t.Name != "" {
+		t.Name = "t" + strconv.Itoa(i)
+	}
+	t.RuntimeImage = "runtime:1"
+	t.Package, t.Binary, t.Entrypoint = ".", "app", `["/app"]`
+	stamps := t.Stamps
+	t.Stamps = nil
+	for _, s := range stamps {
+		// The build argument is one of StampArgs, not free text.
+		t.Stamps = append(t.Stamps, Stamp{Symbol: "p.v", Arg: s.Arg})
+	}
+	t.LDFlags = buildLDFlags(t.Stamps)
+	ports := t.Ports
+	t.Ports = make([]int, len(ports))
+	for i := range t.Ports {
+		t.Ports[i] = 1
+	}
+	if t.HealthcheckCmd != "" {
 		// As many placeholder arguments as the command has.
 		var argv []string
-		json.Unmarshal([]byte(p.HealthcheckCmd), &argv)
+		json.Unmarshal([]byte(t.HealthcheckCmd), &argv)
 		cmd, _ := json.Marshal(fill(len(argv), "/probe"))
-		q.HealthcheckCmd = string(cmd)
+		t.HealthcheckCmd = string(cmd)
 	}
-	q.Labels = nil
-	for range p.Labels {
-		q.Labels = append(q.Labels, Label{Key: "k", Value: `"v"`})
+	labels := t.Labels
+	t.Labels = nil
+	for range labels {
+		t.Labels = append(t.Labels, Label{Key: "k", Value: `"v"`})
 	}
-	return &q
+	return t
 }
 
 func fill(n int, s string) []string {

@@ -24,29 +24,19 @@ type Resolved struct {
 	// header records it.
 	Args    []string
 	Builder string
-	Runtime string
-	// Main is the main package the image runs.
-	Main detect.MainPackage
-	// Cgo says whether the binary is built with cgo: detected, unless the
-	// Cgo option says on or off. CgoWhy is the detected evidence, for
-	// messages.
-	Cgo    bool
-	CgoWhy string
-	// Ports are exposed: the main's detected ports (PortsDetected), the
-	// one given, or none.
-	Ports         []int
-	PortsDetected bool
-	UID           int
+	// Program is the one main package's image, or the first of several
+	// (Programs[0]).
+	Program
+	// Programs are the main packages to build, one image (a target of the
+	// Dockerfile) each, in the order the Main option gives them.
+	Programs []Program
+	UID      int
 	// Tags are the extra build tags (detection ran with the same).
 	Tags     []string
 	Pin      string
 	AllowEOL bool
 	// Today is the date end of life is judged on.
-	Today       time.Time
-	Healthcheck Healthcheck
-	// Data are the files and directories, module-relative, copied into the
-	// image: the detected ones and those given, or none.
-	Data []string
+	Today time.Time
 
 	// ContextDir is the build context (absolute); ModuleInContext is the
 	// module directory inside it ("." or "app"; slashes).
@@ -58,9 +48,36 @@ type Resolved struct {
 	DockerfileInContext string
 	// DockerignorePath is absolute, "" when none is written.
 	DockerignorePath string
+	// Bake writes docker-bake.hcl (an extra file), whose targets the
+	// Dockerfile's comments name.
+	Bake bool
 	// Sums are the go.sum and go.work.sum files present beside the go.mod
 	// and go.work files the dependency step may copy, by absolute path.
 	Sums map[string]bool
+}
+
+// Program is one main package decided: what its image needs.
+type Program struct {
+	// Main is the main package the image runs.
+	Main detect.MainPackage
+	// Runtime is the runtime the image is based on: the Runtime option,
+	// or the default for the builder and this program's cgo need.
+	Runtime string
+	// Cgo says whether the binary is built with cgo: detected, unless the
+	// Cgo option says on or off. CgoWhy is the detected evidence, for
+	// messages.
+	Cgo    bool
+	CgoWhy string
+	// Ports are exposed: the main's detected ports (PortsDetected), the
+	// one given, or none.
+	Ports         []int
+	PortsDetected bool
+	Healthcheck   Healthcheck
+	// Data are the files and directories, module-relative, copied into the
+	// image: the detected ones and those given, or none.
+	Data []string
+	// Stamps are the variables the binary is stamped with (-X).
+	Stamps []Stamp
 }
 
 // Healthcheck is the HEALTHCHECK decided.
@@ -96,51 +113,87 @@ func (c *checked) resolve(f *detect.Facts, cat *catalog.Catalog) (*Resolved, err
 	if r.Today.IsZero() {
 		r.Today = time.Now().UTC()
 	}
-	main, err := ChooseMain(f, c.main)
+	mains, err := chooseMains(f, c.mains)
 	if err != nil {
 		return nil, err
 	}
-	r.Main = main
-	r.Cgo = main.Cgo
-	switch c.cgo {
-	case cgoOn:
-		r.Cgo = true
-	case cgoOff:
-		r.Cgo = false
-	}
-	r.CgoWhy = cgoWhy(main)
-
-	r.Runtime = c.runtime
-	if r.Runtime == "" {
-		r.Runtime = cat.DefaultRuntime(r.Builder, r.Cgo)
-	}
-	if err := cat.CheckPair(r.Builder, r.Runtime, r.Cgo, r.CgoWhy); err != nil {
-		return nil, err
-	}
-
-	switch {
-	case c.port.auto:
-		r.PortsDetected = true
-		for _, pt := range main.Ports {
-			r.Ports = append(r.Ports, pt.Number)
+	if len(mains) > 1 {
+		if err := c.checkSeveral(); err != nil {
+			return nil, err
 		}
-	case c.port.number > 0:
-		r.Ports = []int{c.port.number}
 	}
 	if !slices.Equal(c.tags, f.BuildTags) {
 		return nil, fmt.Errorf("detection ran with build tags %v, the options ask for %v: detect with the same --tags", f.BuildTags, c.tags)
 	}
-	if r.Healthcheck, err = resolveHealthcheck(c.health, r.Ports, main.HealthRoutes); err != nil {
-		return nil, err
+	for _, main := range mains {
+		prog, err := c.resolveProgram(f, cat, main)
+		if err != nil {
+			return nil, err
+		}
+		r.Programs = append(r.Programs, prog)
 	}
+	r.Program = r.Programs[0]
+	r.Bake = slices.Contains(c.extras, "Bake")
 	if err := r.resolvePaths(f, c); err != nil {
-		return nil, err
-	}
-	if r.Data, err = resolveData(f.Dir, main.DataFiles, c.data); err != nil {
 		return nil, err
 	}
 	r.Sums = presentSums(f)
 	return r, nil
+}
+
+// resolveProgram decides one main package's image.
+func (c *checked) resolveProgram(f *detect.Facts, cat *catalog.Catalog, main detect.MainPackage) (Program, error) {
+	prog := Program{Main: main, Cgo: main.Cgo, CgoWhy: cgoWhy(main)}
+	switch c.cgo {
+	case cgoOn:
+		prog.Cgo = true
+	case cgoOff:
+		prog.Cgo = false
+	}
+	prog.Runtime = c.runtime
+	if prog.Runtime == "" {
+		prog.Runtime = cat.DefaultRuntime(c.builder, prog.Cgo)
+	}
+	if err := cat.CheckPair(c.builder, prog.Runtime, prog.Cgo, prog.CgoWhy); err != nil {
+		return prog, err
+	}
+
+	switch {
+	case c.port.auto:
+		prog.PortsDetected = true
+		for _, pt := range main.Ports {
+			prog.Ports = append(prog.Ports, pt.Number)
+		}
+	case c.port.number > 0:
+		prog.Ports = []int{c.port.number}
+	}
+	var err error
+	if prog.Healthcheck, err = resolveHealthcheck(c.health, prog.Ports, main.HealthRoutes); err != nil {
+		return prog, err
+	}
+	if prog.Data, err = resolveData(f.Dir, main.DataFiles, c.data); err != nil {
+		return prog, err
+	}
+	prog.Stamps = resolveStamps(c.stamp, main.StampVars)
+	return prog, nil
+}
+
+// checkSeveral refuses, when several mains are built, the options that
+// describe one program: each image takes its own ports, health check and
+// data files from detection.
+func (c *checked) checkSeveral() error {
+	const why = "with several {Main}, each image gets the ports, health check and data files detected for its own program"
+	switch {
+	case c.port.number > 0:
+		return optionErrorf("Port", "{Port} %d: "+why+"; leave {Port} auto, or none for no EXPOSE at all, or generate the program on its own", c.port.number)
+	case c.health.mode != "auto" && c.health.mode != "none":
+		return optionErrorf("Healthcheck", "{Healthcheck} %s: "+why+"; leave {Healthcheck} auto, or none for no HEALTHCHECK at all, or generate the program on its own", c.health.mode)
+	case c.health.path != "":
+		return optionErrorf("HealthcheckPath", "{HealthcheckPath}: "+why+"; leave it out, or generate the program on its own")
+	case len(c.data) > 0 && c.data[0] != DataNone:
+		return optionErrorf("Data", "{Data} %s: "+why+"; leave {Data} out, or none for no data files at all, or generate the program on its own", inputerr.Quote(c.data[0]))
+	}
+	return nil
 }
 
 // resolveHealthcheck settles auto: dockhard's probe for http and tcp (the
@@ -316,7 +369,7 @@ func ChooseMain(f *detect.Facts, want string) (detect.MainPackage, error) {
 	case len(f.Mains) > 1 && f.Mains[0].Dir == ".":
 		return f.Mains[0], nil
 	case len(f.Mains) > 1:
-		return detect.MainPackage{}, optionErrorf("Main", "%d main packages and none at the module root: choose one with {Main} (%s)", len(f.Mains), candidates(f))
+		return detect.MainPackage{}, optionErrorf("Main", "%d main packages and none at the module root: choose one with {Main} (%s); {Main} repeats for one image each, {Main} all takes every one", len(f.Mains), candidates(f))
 	}
 	if len(f.ExampleMains) > 0 {
 		return detect.MainPackage{}, optionErrorf("Main", "no main package outside examples/: choose one with {Main} (%s)", candidates(f))
@@ -326,6 +379,30 @@ func ChooseMain(f *detect.Facts, want string) (detect.MainPackage, error) {
 		msg += "; " + f.Broken[0].Dir + " mixes packages " + strings.Join(f.Broken[0].Packages, " and ")
 	}
 	return detect.MainPackage{}, inputerr.Errorf("%s", msg)
+}
+
+// chooseMains picks the main packages of the Main option: every main
+// outside examples/ for all, the ones named, or the one ChooseMain picks.
+func chooseMains(f *detect.Facts, want []string) ([]detect.MainPackage, error) {
+	if len(want) == 1 && want[0] == MainAll {
+		if len(f.Mains) == 0 {
+			_, err := ChooseMain(f, "")
+			return nil, err
+		}
+		return slices.Clone(f.Mains), nil
+	}
+	if len(want) == 0 {
+		want = []string{""}
+	}
+	var out []detect.MainPackage
+	for _, w := range want {
+		m, err := ChooseMain(f, w)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, nil
 }
 
 // candidates lists the main packages as the Main option would name them.

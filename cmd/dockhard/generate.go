@@ -30,7 +30,7 @@ func newGenerateCmd(streams ioStreams) *cobra.Command {
 		Long: `generate detects the module in DIR (default: the current directory, which is
 also what go generate uses) and writes <context>/Dockerfile and
 <context>/.dockerignore; with --ci github also the repository's
-.github/workflows/dockhard.yml.
+.github/workflows/dockhard.yml, and with --bake <context>/docker-bake.hcl.
 
 With no flags, a Dockerfile that dockhard generated before is regenerated
 with the options recorded in its header; flags given override them.
@@ -52,6 +52,12 @@ or the work failed; 2 bad flags or input; 130 interrupted.`,
 
   # Several main packages: pick one
   dockhard generate --main ./cmd/api
+
+  # Or one image (a --target) per main, and a docker-bake.hcl that builds them all
+  dockhard generate --main all --bake
+
+  # Stamp a variable detection did not find with the VERSION build argument
+  dockhard generate --stamp main.buildVersion=VERSION
 
   # go.mod in src/, Dockerfile and context one level up (the second article),
   # from the repository root; paths are typed from the current directory
@@ -86,12 +92,14 @@ or the work failed; 2 bad flags or input; 130 interrupted.`,
 // default: the image is right, but the container must be started with the
 // program's address flag or variable, or nothing outside reaches it.
 func warnLoopback(streams ioStreams, res *generator.Result) {
-	if !res.Resolved.PortsDetected {
-		return // the port was chosen by hand
-	}
-	for _, p := range res.Resolved.Main.Ports {
-		if p.Loopback {
-			fmt.Fprintf(streams.Err, "dockhard: warning: port %d binds to loopback by default (%s:%d); start the container with the program's address flag or variable set to listen on all interfaces, or nothing outside it can connect\n", p.Number, p.Evidence.File, p.Evidence.Line)
+	for _, prog := range res.Resolved.Programs {
+		if !prog.PortsDetected {
+			continue // the port was chosen by hand
+		}
+		for _, p := range prog.Main.Ports {
+			if p.Loopback {
+				fmt.Fprintf(streams.Err, "dockhard: warning: port %d binds to loopback by default (%s:%d); start the container with the program's address flag or variable set to listen on all interfaces, or nothing outside it can connect\n", p.Number, p.Evidence.File, p.Evidence.Line)
+			}
 		}
 	}
 }

@@ -151,16 +151,26 @@ func printNextSteps(streams ioStreams, dir string, args []string, p *generator.P
 	}
 	fmt.Fprintf(streams.Out, "\nThe same files without questions:\n  %s\n", strings.Join(shellWords, " "))
 	fmt.Fprintf(streams.Out, "In a Go file, for go generate:\n  //go:generate go tool dockhard %s\n", strings.Join(goWords, " "))
-	build := "docker build -t " + p.Binary
+	file := ""
 	if rel, err := filepath.Rel(p.ContextDir, p.DockerfilePath); err == nil && rel != "Dockerfile" {
-		build += " -f " + displayPath(p.DockerfilePath)
+		file = " -f " + displayPath(p.DockerfilePath)
 	}
-	build += " " + displayPath(p.ContextDir)
+	context := displayPath(p.ContextDir)
+	if len(p.Targets) > 1 {
+		fmt.Fprintf(streams.Out, "Build the images, one per target:\n")
+		for _, t := range p.Targets {
+			fmt.Fprintf(streams.Out, "  docker build --target %s -t %s%s %s\n", t.Name, t.Name, file, context)
+		}
+		if p.Bake {
+			fmt.Fprintf(streams.Out, "or all at once, in %s:\n  docker buildx bake\n", context)
+		}
+		return
+	}
 	run := "docker run --rm"
 	for _, port := range p.Ports {
 		run += " -p " + strconv.Itoa(port) + ":" + strconv.Itoa(port)
 	}
-	fmt.Fprintf(streams.Out, "Try the image:\n  %s\n  %s %s\n", build, run, p.Binary)
+	fmt.Fprintf(streams.Out, "Try the image:\n  docker build -t %s%s %s\n  %s %s\n", p.Binary, file, context, run, p.Binary)
 }
 
 // plainWord is what a shell and go generate take literally.

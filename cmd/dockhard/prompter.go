@@ -18,7 +18,8 @@ import (
 // shown on '?'. A cancelled question (Ctrl-C, Esc) returns errInterrupted.
 type Prompter interface {
 	Select(message, help string, options []string, describe func(string) string, def string) (string, error)
-	MultiSelect(message, help string, options []string, defaults []string) ([]string, error)
+	// MultiSelect's validate, when not nil, judges the chosen options.
+	MultiSelect(message, help string, options []string, defaults []string, validate func([]string) error) ([]string, error)
 	Input(message, help, def string, validate func(string) error) (string, error)
 	Confirm(message, help string, def bool) (bool, error)
 }
@@ -56,10 +57,22 @@ func (p *surveyPrompter) Select(message, help string, options []string, describe
 	return answer, p.ask(q, &answer)
 }
 
-func (p *surveyPrompter) MultiSelect(message, help string, options []string, defaults []string) ([]string, error) {
+func (p *surveyPrompter) MultiSelect(message, help string, options []string, defaults []string, validate func([]string) error) ([]string, error) {
 	var answer []string
 	q := &survey.MultiSelect{Message: message, Help: help, Options: options, Default: defaults}
-	return answer, p.ask(q, &answer)
+	var extra []survey.AskOpt
+	if validate != nil {
+		// survey hands a MultiSelect's validator the chosen options.
+		extra = append(extra, survey.WithValidator(func(v any) error {
+			list, _ := v.([]core.OptionAnswer)
+			var chosen []string
+			for _, o := range list {
+				chosen = append(chosen, o.Value)
+			}
+			return validate(chosen)
+		}))
+	}
+	return answer, p.ask(q, &answer, extra...)
 }
 
 func (p *surveyPrompter) Input(message, help, def string, validate func(string) error) (string, error) {

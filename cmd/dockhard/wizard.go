@@ -44,7 +44,7 @@ func askOptions(p Prompter, f *detect.Facts, o generator.Options, preset map[str
 		return generator.Resolve(f, &answers, cat)
 	}
 
-	// 1. Which main package.
+	// 1. Which main packages: one image each.
 	if !preset["main"] && len(f.Mains) > 1 {
 		var options []string
 		def := ""
@@ -56,15 +56,21 @@ func askOptions(p Prompter, f *detect.Facts, o generator.Options, preset map[str
 		} else {
 			def = options[0]
 		}
-		answer, err := p.Select("Which main package should the image run?",
-			"dockhard found several main packages (examples/ not listed); the image runs one.",
-			options, nil, def)
+		answer, err := p.MultiSelect("Which main packages should get an image?",
+			"dockhard found several main packages (examples/ not listed). Each one chosen gets its own image: a target of the Dockerfile (docker build --target NAME), built by one shared builder.",
+			options, []string{def}, func(chosen []string) error {
+				if len(chosen) == 0 {
+					return errors.New("choose at least one main package")
+				}
+				return nil
+			})
 		if err != nil {
 			return o, err
 		}
-		o.Main = answer
-		if answer == "./." {
-			o.Main = ""
+		if len(answer) == 1 && answer[0] == "./." {
+			o.Main = nil
+		} else {
+			o.Main = answer
 		}
 	}
 	r, err := settled(generator.Options{})
@@ -72,6 +78,9 @@ func askOptions(p Prompter, f *detect.Facts, o generator.Options, preset map[str
 		return o, err
 	}
 	main := r.Main
+	// Several images: each takes its ports, health check and data files
+	// from its own program, so those questions are not asked.
+	several := len(r.Programs) > 1
 
 	// 2. Builder.
 	if !preset["builder"] {
@@ -87,10 +96,18 @@ func askOptions(p Prompter, f *detect.Facts, o generator.Options, preset map[str
 		}
 	}
 
-	// 3. Runtime: only those that can run this program.
+	// 3. Runtime: only those that can run this program (every program).
 	if !preset["runtime"] {
-		allowed, refused := catalog.RuntimesFor(r.Builder, r.Cgo)
+		anyCgo := slices.ContainsFunc(r.Programs, func(prog generator.Program) bool { return prog.Cgo })
+		allowed, refused := catalog.RuntimesFor(r.Builder, anyCgo)
 		help := "The final image: it receives only the binary."
+		if several && slices.ContainsFunc(r.Programs, func(prog generator.Program) bool { return prog.Runtime != r.Runtime }) {
+			var defaults []string
+			for _, prog := range r.Programs {
+				defaults = append(defaults, prog.Main.Dir+": "+prog.Runtime)
+			}
+			help += " The default gives each image the default for its program (" + strings.Join(defaults, ", ") + "); another choice applies to every image."
+		}
 		if len(refused) > 0 {
 			var hidden []string
 			for _, rt := range catalog.Runtimes {
@@ -112,7 +129,7 @@ func askOptions(p Prompter, f *detect.Facts, o generator.Options, preset map[str
 	}
 
 	// 4. Port.
-	if !preset["port"] {
+	if !preset["port"] && !several {
 		def := ""
 		if len(main.Ports) > 0 {
 			def = strconv.Itoa(main.Ports[0].Number)
@@ -145,7 +162,7 @@ func askOptions(p Prompter, f *detect.Facts, o generator.Options, preset map[str
 	if r, err = settled(generator.Options{Port: o.Port, HealthcheckPath: o.HealthcheckPath}); err != nil {
 		return o, err
 	}
-	if !preset["healthcheck"] && len(r.Ports) > 0 {
+	if !preset["healthcheck"] && !several && len(r.Ports) > 0 {
 		// What auto decides: http where the program registers a health
 		// route, tcp where it does not.
 		def, help := r.Healthcheck.Mode, "The image has no shell or curl: dockhard builds a tiny probe (about 1.5 MB) for http and tcp."
@@ -175,15 +192,23 @@ func askOptions(p Prompter, f *detect.Facts, o generator.Options, preset map[str
 		}
 	}
 
-	// 5b. Files it reads at run time: all or none (--data adds more).
-	if !preset["data"] && len(main.DataFiles) > 0 {
-		var paths, seen []string
-		for _, d := range main.DataFiles {
-			paths = append(paths, d.Path)
-			seen = append(seen, fmt.Sprintf("%s (%s:%d: %s)", d.Path, d.Evidence.File, d.Evidence.Line, d.Evidence.What))
+	// 5b. Files they read at run time: all or none (--data adds more).
+	var dataPaths, dataSeen []string
+	for _, prog := range r.Programs {
+		for _, d := range prog.Main.DataFiles {
+			if !slices.Contains(dataPaths, d.Path) {
+				dataPaths = append(dataPaths, d.Path)
+				dataSeen = append(dataSeen, fmt.Sprintf("%s (%s:%d: %s)", d.Path, d.Evidence.File, d.Evidence.Line, d.Evidence.What))
+			}
 		}
-		answer, err := p.Confirm("Copy the files it reads at run time into the image? ("+strings.Join(paths, ", ")+")",
-			"Read by relative path, so the image holds them under WORKDIR /app, owned by root and read-only. Detected: "+strings.Join(seen, "; ")+". More can be added with --data PATH.",
+	}
+	if !preset["data"] && len(dataPaths) > 0 {
+		question := "Copy the files it reads at run time into the image? (" + strings.Join(dataPaths, ", ") + ")"
+		if several {
+			question = "Copy the files they read at run time into their images? (" + strings.Join(dataPaths, ", ") + ")"
+		}
+		answer, err := p.Confirm(question,
+			"Read by relative path, so the image holds them under WORKDIR /app, owned by root and read-only. Detected: "+strings.Join(dataSeen, "; ")+". More can be added with --data PATH.",
 			true)
 		if err != nil {
 			return o, err
@@ -213,9 +238,12 @@ func askOptions(p Prompter, f *detect.Facts, o generator.Options, preset map[str
 		choices, chosen = append(choices, dockerignoreExtra), append(chosen, dockerignoreExtra)
 		helps = append(helps, ".dockerignore keeps secrets (.env, keys, .git) out of the build context.")
 	}
+	if several && !preset["bake"] {
+		o.Bake = true // one bake builds every image: chosen unless refused
+	}
 	var extras []generator.Extra
 	for _, x := range generator.Extras() {
-		if preset[x.Flag] {
+		if preset[x.Flag] || (x.ForSeveral && !several) {
 			continue
 		}
 		extras = append(extras, x)
@@ -225,7 +253,7 @@ func askOptions(p Prompter, f *detect.Facts, o generator.Options, preset map[str
 		}
 	}
 	if len(choices) > 0 {
-		answer, err := p.MultiSelect("Extras to write:", strings.Join(helps, " "), choices, chosen)
+		answer, err := p.MultiSelect("Extras to write:", strings.Join(helps, " "), choices, chosen, nil)
 		if err != nil {
 			return o, err
 		}

@@ -26,10 +26,14 @@ type fakePrompter struct {
 	helps   map[string]string
 	// validators from Input questions, to probe what they refuse.
 	validators map[string]func(string) error
+	// defaults and validators of MultiSelect questions.
+	defaults        map[string][]string
+	multiValidators map[string]func([]string) error
 }
 
 func newFakePrompter(t *testing.T, answers map[string]any) *fakePrompter {
-	f := &fakePrompter{t: t, answers: answers, used: map[string]bool{}, offered: map[string][]string{}, helps: map[string]string{}, validators: map[string]func(string) error{}}
+	f := &fakePrompter{t: t, answers: answers, used: map[string]bool{}, offered: map[string][]string{}, helps: map[string]string{}, validators: map[string]func(string) error{},
+		defaults: map[string][]string{}, multiValidators: map[string]func([]string) error{}}
 	t.Cleanup(func() {
 		for q := range answers {
 			if !f.used[q] {
@@ -69,14 +73,26 @@ func (f *fakePrompter) Select(message, help string, options []string, _ func(str
 	return "", nil
 }
 
-func (f *fakePrompter) MultiSelect(message, help string, options []string, defaults []string) ([]string, error) {
+func (f *fakePrompter) MultiSelect(message, help string, options []string, defaults []string, validate func([]string) error) ([]string, error) {
 	f.offered[message] = options
+	f.defaults[message] = defaults
+	f.multiValidators[message] = validate
 	switch a := f.answer(message, help).(type) {
 	case error:
 		return nil, a
 	case []string:
 		if a == nil {
-			return defaults, nil
+			a = defaults
+		}
+		for _, each := range a {
+			if !slices.Contains(options, each) {
+				f.t.Fatalf("%q: %q is not among the options %q", message, each, options)
+			}
+		}
+		if validate != nil {
+			if err := validate(a); err != nil {
+				f.t.Fatalf("%q: the answer %q was refused: %v", message, a, err)
+			}
 		}
 		return a, nil
 	}
@@ -114,7 +130,7 @@ func (f *fakePrompter) Confirm(message, help string, def bool) (bool, error) {
 }
 
 const (
-	qMain      = "Which main package should the image run?"
+	qMain      = "Which main packages should get an image?"
 	qBuilder   = "Which image should build the program?"
 	qRuntime   = "Which image should run it?"
 	qPort      = "Which port does it listen on? (empty for none)"
@@ -164,7 +180,7 @@ func TestWizardDefaultsEqualGenerate(t *testing.T) {
 func TestWizardChoices(t *testing.T) {
 	_, facts := detectCopy(t, "multicmd")
 	p := newFakePrompter(t, map[string]any{
-		qMain: "./cmd/api", qBuilder: "golang", qRuntime: "alpine", qPort: "", qUID: "10001", qExtras: []string{},
+		qMain: []string{"./cmd/api"}, qBuilder: "golang", qRuntime: "alpine", qPort: "", qUID: "10001", qExtras: []string{},
 	})
 	o, err := askOptions(p, facts, defaultOptions(), nil)
 	if err != nil {
@@ -432,5 +448,76 @@ func TestWizardOffersTheDeployFiles(t *testing.T) {
 	os.Remove(manifest)
 	if r := runCmd(t, "generate", dir, "--compose", "--k8s"); r.code != 0 || readFile(t, compose) != wizardCompose || readFile(t, manifest) != wizardManifest {
 		t.Fatalf("the printed command does not reproduce the wizard's deploy files: %s", r.err)
+	}
+}
+
+// Several mains chosen: one image each, no port or health check question
+// (each image takes its own), the runtime list fits every program, the
+// bake file is offered, and init writes what generate writes.
+func TestWizardSeveralMains(t *testing.T) {
+	dir, _ := detectCopy(t, "cgotwomains")
+	var out strings.Builder
+	p := newFakePrompter(t, map[string]any{
+		qMain: []string{"./cmd/api", "./cmd/worker"}, qBuilder: "", qRuntime: "", qUID: "<default>", qExtras: []string(nil), qWrite: true,
+	})
+	if err := runInit(pflag.NewFlagSet("init", pflag.ContinueOnError), ioStreams{Out: &out, Err: new(strings.Builder)}, p, dir, defaultOptions(), new(atomic.Bool)); err != nil {
+		t.Fatal(err)
+	}
+	if got := p.defaults[qMain]; !reflect.DeepEqual(got, []string{"./cmd/api"}) {
+		t.Errorf("main defaults %q, want the first main alone (what generate would refuse to guess beyond)", got)
+	}
+	if err := p.multiValidators[qMain](nil); err == nil {
+		t.Error("choosing no main is accepted")
+	}
+	// cmd/api needs cgo: scratch cannot run it, so it is not offered.
+	if slices.Contains(p.offered[qRuntime], "scratch") {
+		t.Errorf("runtimes offered %q include scratch", p.offered[qRuntime])
+	}
+	if !strings.Contains(p.helps[qRuntime], "cmd/api: chainguard, cmd/worker: distroless") {
+		t.Errorf("the runtime help does not say each program's default: %q", p.helps[qRuntime])
+	}
+	if want := []string{dockerignoreExtra, ".github/workflows/dockhard.yml", "compose.yaml", "deploy/<name>.yaml", "docker-bake.hcl"}; !reflect.DeepEqual(p.offered[qExtras], want) {
+		t.Errorf("extras %q, want %q", p.offered[qExtras], want)
+	}
+	wantArgs := "dockhard generate " + dir + " --main ./cmd/api --main ./cmd/worker --bake\n"
+	if !strings.Contains(out.String(), wantArgs) {
+		t.Fatalf("the non-interactive command %q is not printed:\n%s", wantArgs, out.String())
+	}
+	for _, hint := range []string{"docker build --target api -t api ", "docker build --target worker -t worker ", "docker buildx bake"} {
+		if !strings.Contains(out.String(), hint) {
+			t.Errorf("no %q hint:\n%s", hint, out.String())
+		}
+	}
+	wizard := map[string]string{}
+	for _, f := range []string{"Dockerfile", ".dockerignore", "docker-bake.hcl"} {
+		wizard[f] = readFile(t, filepath.Join(dir, f))
+	}
+	other := copyFixture(t, "cgotwomains")
+	if r := runCmd(t, "generate", other, "--main", "./cmd/api", "--main", "./cmd/worker", "--bake"); r.code != 0 {
+		t.Fatal(r.err)
+	}
+	for f, content := range wizard {
+		if readFile(t, filepath.Join(other, f)) != content {
+			t.Errorf("%s differs between init and generate", f)
+		}
+	}
+}
+
+// One main of several chosen: the questions of a single image, and the
+// header records it as --main did before it repeated.
+func TestWizardOneOfSeveralMains(t *testing.T) {
+	_, facts := detectCopy(t, "multicmd")
+	p := newFakePrompter(t, map[string]any{
+		qMain: []string{"./cmd/worker"}, qBuilder: "", qRuntime: "", qPort: "", qUID: "<default>", qExtras: []string(nil),
+	})
+	o, err := askOptions(p, facts, defaultOptions(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := o.Args(), []string{"generate", "--main", "./cmd/worker"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("args %q, want %q", got, want)
+	}
+	if slices.Contains(p.offered[qExtras], "docker-bake.hcl") {
+		t.Errorf("extras %q: no bake file is offered for one image", p.offered[qExtras])
 	}
 }

@@ -602,6 +602,10 @@ func TestDetectStampVars(t *testing.T) {
 	if len(cli.StampVars) != 1 || cli.StampVars[0].Symbol != "main.commit" || cli.StampVars[0].Kind != StampRevision {
 		t.Errorf("cmd/cli stamp vars %+v, want only main.commit (revision)", cli.StampVars)
 	}
+	// var version string under //go:embed version.txt holds the file.
+	if m := detectFixture(t, "datafiles").Mains[0]; len(m.StampVars) != 0 {
+		t.Errorf("datafiles: an embedded variable is no stamp variable, got %+v", m.StampVars)
+	}
 }
 
 // Temporary files: the calls a main reaches through the module's packages,

@@ -106,7 +106,7 @@ func (d *detector) packageStringVars(dir string) []stringVar {
 		}
 		rel := path.Join(dir, name)
 		fset := token.NewFileSet()
-		f, err := parser.ParseFile(fset, rel, data, parser.SkipObjectResolution)
+		f, err := parser.ParseFile(fset, rel, data, parser.SkipObjectResolution|parser.ParseComments)
 		if err != nil || f.Name.Name == "" {
 			continue
 		}
@@ -117,7 +117,7 @@ func (d *detector) packageStringVars(dir string) []stringVar {
 			}
 			for _, spec := range gd.Specs {
 				vs := spec.(*ast.ValueSpec)
-				if !linkerSettable(vs) {
+				if !linkerSettable(vs) || embedded(gd, vs) {
 					continue
 				}
 				for _, n := range vs.Names {
@@ -129,6 +129,22 @@ func (d *detector) packageStringVars(dir string) []stringVar {
 	slices.SortStableFunc(vars, func(a, b stringVar) int { return strings.Compare(a.evidence.File, b.evidence.File) })
 	d.stringVars[dir] = vars
 	return vars
+}
+
+// embedded says whether a variable is filled by //go:embed: its content
+// is the embedded file's, not a stamp.
+func embedded(gd *ast.GenDecl, vs *ast.ValueSpec) bool {
+	for _, doc := range []*ast.CommentGroup{gd.Doc, vs.Doc} {
+		if doc == nil {
+			continue
+		}
+		for _, c := range doc.List {
+			if strings.HasPrefix(c.Text, "//go:embed ") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // linkerSettable says whether -X can set the variables of a declaration:

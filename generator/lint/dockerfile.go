@@ -3,6 +3,7 @@ package lint
 import (
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -112,19 +113,114 @@ func newDockerfile(ast *parser.Node, stages []instructions.Stage, metaArgs []ins
 	if len(d.Stages) == 0 {
 		return d
 	}
-	d.Final = d.Stages[len(d.Stages)-1]
+	d.setFinal(d.Stages[len(d.Stages)-1])
+	return d
+}
+
+// setFinal makes st the stage that ships, and finds the stages it copies
+// whole.
+func (d *Dockerfile) setFinal(st *Stage) {
+	d.Final, d.ShippedRoots = st, nil
 	for _, c := range d.Final.Commands {
 		cp, ok := c.(*instructions.CopyCommand)
 		if !ok || cp.From == "" || len(cp.SourcePaths) != 1 || strings.TrimRight(cp.SourcePaths[0], "/.") != "" {
 			continue
 		}
-		for _, st := range d.Stages[:len(d.Stages)-1] {
-			if strings.EqualFold(st.Name, cp.From) && !slices.Contains(d.ShippedRoots, st) {
+		for _, st := range d.Stages {
+			if st != d.Final && strings.EqualFold(st.Name, cp.From) && !slices.Contains(d.ShippedRoots, st) {
 				d.ShippedRoots = append(d.ShippedRoots, st)
 			}
 		}
 	}
-	return d
+}
+
+// Targets are the views of the file for each image it ships (what docker
+// build --target picks): the last stage, and every other stage that no
+// stage builds on, copies from or mounts and that copies files from
+// another stage, as a runtime stage receives a binary. A file of one such
+// stage is its own single view. A file of several (dockhard writes one
+// final stage per binary) gets one view per target, holding that stage as
+// Final and only the stages it is built from, so that every image is
+// judged on its own. A stage that ships nothing (an unused stage, a test
+// stage built on the builder) is no target.
+func (d *Dockerfile) Targets() []*Dockerfile {
+	deps := make([][]int, len(d.Stages))
+	used := make([]bool, len(d.Stages))
+	receives := make([]bool, len(d.Stages))
+	for i, st := range d.Stages {
+		for _, c := range st.Commands {
+			if cp, ok := c.(*instructions.CopyCommand); ok && cp.From != "" {
+				receives[i] = true
+			}
+		}
+		for _, name := range stageRefs(st) {
+			for j := range i {
+				if strings.EqualFold(d.Stages[j].Name, name) || name == strconv.Itoa(j) {
+					deps[i] = append(deps[i], j)
+					used[j] = true
+				}
+			}
+		}
+	}
+	var targets []int
+	for i := range d.Stages {
+		if i == len(d.Stages)-1 || (!used[i] && receives[i]) {
+			targets = append(targets, i)
+		}
+	}
+	if len(targets) <= 1 {
+		return []*Dockerfile{d}
+	}
+	var views []*Dockerfile
+	for _, t := range targets {
+		in := make([]bool, len(d.Stages))
+		var visit func(int)
+		visit = func(i int) {
+			if !in[i] {
+				in[i] = true
+				for _, j := range deps[i] {
+					visit(j)
+				}
+			}
+		}
+		visit(t)
+		v := *d
+		v.Stages = nil
+		for i, st := range d.Stages {
+			if in[i] {
+				v.Stages = append(v.Stages, st)
+			}
+		}
+		v.setFinal(d.Stages[t])
+		views = append(views, &v)
+	}
+	return views
+}
+
+// stageRefs are the names (or indexes) of the earlier stages a stage is
+// built from: its base, COPY --from and RUN --mount from=.
+func stageRefs(st *Stage) []string {
+	refs := []string{st.BaseName}
+	for _, c := range st.Commands {
+		switch c := c.(type) {
+		case *instructions.CopyCommand:
+			if c.From != "" {
+				refs = append(refs, c.From)
+			}
+		case *instructions.RunCommand:
+			// The mounts are parsed when the command is expanded; the
+			// names as written are what matters here.
+			if c.Expand(func(w string) (string, error) { return w, nil }) != nil {
+				continue
+			}
+			for _, m := range instructions.GetMounts(c) {
+				if m.From != "" {
+					refs = append(refs, m.From)
+				}
+			}
+		}
+	}
+	return refs
 }
 
 // argEnv is the build arguments visible to FROM, for BuildKit's shell

@@ -92,9 +92,20 @@ func Lint(name string, data []byte, opts LintOptions) ([]Finding, error) {
 	}
 	var findings []Finding
 	if d.Final != nil {
-		findings, err = runChecks[DockerfileCheck](name, d, ctx.Err)
-		if err != nil {
-			return nil, err
+		// Each image the file can ship is judged on its own; a finding
+		// about a stage two images share is reported once.
+		seen := map[Finding]bool{}
+		for _, view := range d.Targets() {
+			found, err := runChecks[DockerfileCheck](name, view, ctx.Err)
+			if err != nil {
+				return nil, err
+			}
+			for _, f := range found {
+				if !seen[f] {
+					seen[f] = true
+					findings = append(findings, f)
+				}
+			}
 		}
 	}
 	if err := ctx.Err(); err != nil {

@@ -432,3 +432,54 @@ func TestLintDeploySuppressionAndErrors(t *testing.T) {
 		}
 	}
 }
+
+// A Dockerfile of several targets (one final stage per binary) is judged
+// image by image: a mistake in a target that is not the last stage is
+// found, a finding in a stage two targets share is reported once, a
+// binary's cgo is judged by the runtime it is copied into, and a stage
+// that ships nothing (a test stage on the builder) is no target.
+func TestLintJudgesEveryTarget(t *testing.T) {
+	data, err := os.ReadFile(testfile.Path("testdata", "golden", "several-cgo-static.Dockerfile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden := string(data)
+	lintRules := func(df string) []Finding {
+		t.Helper()
+		findings, err := Lint("Dockerfile", []byte(df), LintOptions{Today: testfile.GoldenToday})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return findings
+	}
+	if f := lintRules(golden); len(f) != 0 {
+		t.Fatalf("the golden file has findings: %+v", f)
+	}
+	for _, tt := range []struct {
+		name, from, to string
+		want           []string
+		count          int // findings of the rule
+	}{
+		// api is the first target, not the last stage.
+		{"root in the first target", "USER 65532:65532\nENTRYPOINT [\"/usr/local/bin/api\"]", "USER root\nENTRYPOINT [\"/usr/local/bin/api\"]", []string{"DH004"}, 1},
+		// worker is static on distroless static: cgo on is found, once.
+		{"cgo on for the static target", "CGO_ENABLED=0 \\\n    go build -trimpath -ldflags=\"-s -w -buildid=\" -o /out/worker", "CGO_ENABLED=1 \\\n    go build -trimpath -ldflags=\"-s -w -buildid=\" -o /out/worker", []string{"DH014"}, 1},
+		// A shared stage's finding is reported once, not per target.
+		{"ADD in the shared builder", "COPY . /src/", "ADD . /src/", []string{"DH017"}, 1},
+		// A test stage ships nothing: not judged as an image.
+		{"a test stage", "\n# Target api", "\nFROM builder AS test\nRUN go test ./...\n\n# Target api", nil, 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if !strings.Contains(golden, tt.from) {
+				t.Fatalf("the golden file lacks %q", tt.from)
+			}
+			findings := lintRules(strings.Replace(golden, tt.from, tt.to, 1))
+			if got := ruleSet(findings); !reflect.DeepEqual(got, tt.want) && !(len(got) == 0 && len(tt.want) == 0) {
+				t.Fatalf("rules %v, want %v", got, tt.want)
+			}
+			if len(findings) != tt.count {
+				t.Errorf("%d findings, want %d: %+v", len(findings), tt.count, findings)
+			}
+		})
+	}
+}

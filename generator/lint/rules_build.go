@@ -2,6 +2,7 @@ package lint
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
@@ -66,6 +67,9 @@ var RuleNoStrip = &Rule{
 	}),
 }
 
+// buildOutput is a go build's -o path.
+var buildOutput = regexp.MustCompile(`\bgo build\b.*\s--?o(?:=|\s+)(\S+)`)
+
 // RuleCgoOnStatic: a build that leaves cgo on for a runtime without a C
 // library.
 var RuleCgoOnStatic = &Rule{
@@ -79,6 +83,14 @@ var RuleCgoOnStatic = &Rule{
 		if !staticRuntime.MatchString(d.Final.Base) {
 			return
 		}
+		// What the final stage copies from other stages: a build whose
+		// output (-o) it does not copy makes another image's binary.
+		var copied []string
+		for _, c := range d.Final.Commands {
+			if cp, ok := c.(*instructions.CopyCommand); ok && cp.From != "" {
+				copied = append(copied, cp.SourcePaths...)
+			}
+		}
 		for _, st := range d.Stages {
 			cgoOff := false // by an ENV before the build
 			for _, c := range st.Commands {
@@ -89,6 +101,12 @@ var RuleCgoOnStatic = &Rule{
 					}
 				case *instructions.RunCommand:
 					text := runText(c)
+					if out := buildOutput.FindStringSubmatch(text); out != nil && len(copied) > 0 && !slices.ContainsFunc(copied, func(src string) bool {
+						src = strings.TrimRight(src, "/")
+						return out[1] == src || strings.HasPrefix(out[1], src+"/")
+					}) {
+						continue
+					}
 					if strings.Contains(text, "go build") && !cgoOff && !strings.Contains(text, "CGO_ENABLED=0") {
 						report(line(c), "cgo is left on (CGO_ENABLED is not 0) while the runtime has no C library: the binary may not start")
 					}
