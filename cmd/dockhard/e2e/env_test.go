@@ -1,6 +1,6 @@
 //go:build linux
 
-package main
+package e2e
 
 import (
 	"archive/tar"
@@ -8,6 +8,7 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -37,11 +38,12 @@ import (
 // root file system to run.
 
 type e2eEnv struct {
-	host     string // the registry, 127.0.0.1:PORT
-	sock     string // buildkitd's socket
-	buildctl string
-	catalog  []byte
-	bases    map[string]runtimeBase // by runtime ("distroless", "chainguard-cgo", …)
+	dockhardBin string // the command, built from this tree
+	host        string // the registry, 127.0.0.1:PORT
+	sock        string // buildkitd's socket
+	buildctl    string
+	catalog     []byte
+	bases       map[string]runtimeBase // by runtime ("distroless", "chainguard-cgo", …)
 }
 
 // runtimeBase is what a runtime stand-in weighs, to tell what a Dockerfile
@@ -84,12 +86,49 @@ func run1(t *testing.T, name string, args ...string) string {
 	return string(out)
 }
 
+// buildDockhard builds the command from this tree, as a user installs it:
+// the suite runs it as a user would, with flags.
+func buildDockhard(t *testing.T) string {
+	bin := filepath.Join(t.TempDir(), "dockhard")
+	if out, err := exec.Command("go", "build", "-o", bin, "github.com/dockhard/dockhard/cmd/dockhard").CombinedOutput(); err != nil {
+		t.Fatalf("go build of cmd/dockhard: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// result is one run of the command.
+type result struct {
+	code     int
+	out, err string
+}
+
+// dockhard runs the command with args, its stdin empty.
+func (e *e2eEnv) dockhard(t *testing.T, args ...string) result {
+	return e.dockhardEnv(t, nil, args...)
+}
+
+// dockhardEnv runs the command with more environment variables.
+func (e *e2eEnv) dockhardEnv(t *testing.T, env []string, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(e.dockhardBin, args...)
+	cmd.Env = append(os.Environ(), env...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if err != nil && !errors.As(err, &exit) {
+		t.Fatalf("dockhard %v: %v", args, err)
+	}
+	return result{cmd.ProcessState.ExitCode(), out.String(), errb.String()}
+}
+
 func startE2E(t *testing.T) *e2eEnv {
 	if os.Geteuid() != 0 {
 		t.Fatal("the end-to-end suite runs buildkitd and chroot: run it as root")
 	}
 	e := &e2eEnv{buildctl: toolPath(t, "DOCKHARD_BUILDCTL", "buildctl"), bases: map[string]runtimeBase{}}
 	buildkitd := toolPath(t, "DOCKHARD_BUILDKITD", "buildkitd")
+	e.dockhardBin = buildDockhard(t)
 
 	srv := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
 	t.Cleanup(srv.Close)
@@ -99,7 +138,7 @@ func startE2E(t *testing.T) *e2eEnv {
 	// The catalog: the built-in one, pinned by dockhard pin through mirrors
 	// onto the local registry, so digests are the stand-ins' own.
 	catalog := filepath.Join(t.TempDir(), "catalog.json")
-	if r := runCmd(t, "pin", "-o", catalog,
+	if r := e.dockhard(t, "pin", "-o", catalog,
 		"--registry-mirror", "cgr.dev="+e.host+"/cgr.dev", "--registry-mirror", "gcr.io="+e.host+"/gcr.io", "--registry-mirror", "docker.io="+e.host+"/docker.io",
 		"--registry-mirror", "dhi.io="+e.host+"/dhi.io"); r.code != 0 {
 		t.Fatalf("dockhard pin: %s%s", r.out, r.err)
@@ -500,9 +539,28 @@ func baseFiles(t *testing.T) []tarFile {
 // the stand-in catalog beside them.
 func (e *e2eEnv) module(t *testing.T, program string) string {
 	dir := t.TempDir()
-	copyTree(t, e2ePrograms[program].source, dir, func(rel string) bool {
-		return strings.HasSuffix(rel, ".go") || rel == "go.mod" || rel == "go.sum" || slices.Contains(e2ePrograms[program].files, filepath.ToSlash(rel))
+	src := e2ePrograms[program].source
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dir, rel), 0o755)
+		}
+		rel = filepath.ToSlash(rel)
+		if !strings.HasSuffix(rel, ".go") && rel != "go.mod" && rel != "go.sum" && !slices.Contains(e2ePrograms[program].files, rel) {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, rel), data, 0o644)
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	os.WriteFile(filepath.Join(dir, "catalog.json"), e.catalog, 0o644)
 	return dir
 }
@@ -518,7 +576,7 @@ func (e *e2eEnv) pruneCache(t *testing.T) {
 // nothing in dockhard's output is edited.
 func (e *e2eEnv) build(t *testing.T, dir string, flags ...string) *builtImage {
 	args := append([]string{"generate", dir, "--catalog", "catalog.json"}, flags...)
-	if r := runCmd(t, args...); r.code != 0 {
+	if r := e.dockhard(t, args...); r.code != 0 {
 		t.Fatalf("generate: %s", r.err)
 	}
 	return e.buildAsIs(t, dir)

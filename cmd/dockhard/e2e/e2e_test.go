@@ -1,6 +1,6 @@
 //go:build linux
 
-package main
+package e2e
 
 import (
 	"bytes"
@@ -27,7 +27,7 @@ import (
 // against stand-in base images served from a registry on 127.0.0.1, then
 // runs the images the way a container runtime would. It needs root,
 // runc, busybox-static, debootstrap and buildkitd/buildctl v0.23.2 (see
-// README; .ci/e2e installs them). The environment is in e2e_env_test.go.
+// README; .ci/e2e installs them). The environment is in env_test.go.
 func TestEndToEnd(t *testing.T) {
 	if os.Getenv("DOCKHARD_E2E") != "1" {
 		t.Skip("end-to-end image builds skipped: run with DOCKHARD_E2E=1 (as root, with runc, busybox-static, debootstrap and BuildKit v0.23.2; see README)")
@@ -105,7 +105,7 @@ func TestEndToEnd(t *testing.T) {
 		for _, r := range runtimes {
 			t.Run("reproducible: "+b+" -> "+r, func(t *testing.T) {
 				dir := e.module(t, "userprinter")
-				if res := runCmd(t, "generate", dir, "--catalog", "catalog.json", "--builder", b, "--runtime", r); res.code != 0 {
+				if res := e.dockhard(t, "generate", dir, "--catalog", "catalog.json", "--builder", b, "--runtime", r); res.code != 0 {
 					t.Fatal(res.err)
 				}
 				var digests []string
@@ -123,7 +123,7 @@ func TestEndToEnd(t *testing.T) {
 	}
 	t.Run("broken: reproducible without SOURCE_DATE_EPOCH", func(t *testing.T) {
 		dir := e.module(t, "userprinter")
-		if r := runCmd(t, "generate", dir, "--catalog", "catalog.json"); r.code != 0 {
+		if r := e.dockhard(t, "generate", dir, "--catalog", "catalog.json"); r.code != 0 {
 			t.Fatal(r.err)
 		}
 		var digests []string
@@ -185,7 +185,7 @@ func TestEndToEnd(t *testing.T) {
 	for _, br := range alpineBreaks {
 		t.Run("broken: "+br.name, func(t *testing.T) {
 			dir := e.module(t, "userprinter")
-			if r := runCmd(t, "generate", dir, "--catalog", "catalog.json", "--runtime", "alpine"); r.code != 0 {
+			if r := e.dockhard(t, "generate", dir, "--catalog", "catalog.json", "--runtime", "alpine"); r.code != 0 {
 				t.Fatal(r.err)
 			}
 			df := filepath.Join(dir, "Dockerfile")
@@ -206,7 +206,7 @@ func TestEndToEnd(t *testing.T) {
 	for _, br := range breaks {
 		t.Run("broken: "+br.name, func(t *testing.T) {
 			dir := e.module(t, "userprinter")
-			if r := runCmd(t, "generate", dir, "--catalog", "catalog.json"); r.code != 0 {
+			if r := e.dockhard(t, "generate", dir, "--catalog", "catalog.json"); r.code != 0 {
 				t.Fatal(r.err)
 			}
 			df := filepath.Join(dir, "Dockerfile")
@@ -238,24 +238,24 @@ type e2eProgram struct {
 }
 
 var e2ePrograms = map[string]e2eProgram{
-	"webserver": {source: "../../examples/webserver", exposed: "8080/tcp", goVersion: "1.26.1", check: func(t *testing.T, img *builtImage, binary string) {
+	"webserver": {source: "../../../examples/webserver", exposed: "8080/tcp", goVersion: "1.26.1", check: func(t *testing.T, img *builtImage, binary string) {
 		// Another port than the default, through the environment, so the
 		// suite does not clash with whatever listens on 8080.
 		img.checkServes(t, binary, "18080", []string{"PORT=18080"}, "Olá")
 	}},
-	"userprinter": {source: "../../examples/userprinter", exposed: "", goVersion: "1.26.1", check: func(t *testing.T, img *builtImage, binary string) {
+	"userprinter": {source: "../../../examples/userprinter", exposed: "", goVersion: "1.26.1", check: func(t *testing.T, img *builtImage, binary string) {
 		img.checkPrintsUser(t, binary)
 	}},
 	// A cgo program: it serves a number computed in C, so it only answers
 	// when the runtime has the C library it was linked against.
-	"cgodep": {source: "../../testdata/modules/cgodep", exposed: "7070/tcp", goVersion: "1.26.0", check: func(t *testing.T, img *builtImage, binary string) {
+	"cgodep": {source: "../../../testdata/modules/cgodep", exposed: "7070/tcp", goVersion: "1.26.0", check: func(t *testing.T, img *builtImage, binary string) {
 		img.checkServes(t, binary, "7070", nil, "answer from C: 42")
 	}},
 	// Reads products.json, static/ and templates/ by relative path at run
 	// time and registers no health route: it answers with the file's
 	// content only when the image carries the files under its WORKDIR,
 	// and its health check is tcp.
-	"datafiles": {source: "../../testdata/modules/datafiles", exposed: "8080/tcp", goVersion: "1.24", check: func(t *testing.T, img *builtImage, binary string) {
+	"datafiles": {source: "../../../testdata/modules/datafiles", exposed: "8080/tcp", goVersion: "1.24", check: func(t *testing.T, img *builtImage, binary string) {
 		if hc := img.config.Config.Healthcheck; hc == nil || !slices.Contains(hc.Test, "tcp://127.0.0.1:8080") {
 			t.Errorf("HEALTHCHECK %+v, want dockhard's tcp probe of 8080 (no health route)", hc)
 		}
