@@ -41,6 +41,8 @@ type e2eEnv struct {
 	dockhardBin string // the command, built from this tree
 	host        string // the registry, 127.0.0.1:PORT
 	sock        string // buildkitd's socket
+	proxy       *goProxy
+	proxyURL    string // http://127.0.0.1:PORT
 	buildctl    string
 	catalog     []byte
 	bases       map[string]runtimeBase // by runtime ("distroless", "chainguard-cgo", …)
@@ -133,6 +135,11 @@ func startE2E(t *testing.T) *e2eEnv {
 	srv := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
 	t.Cleanup(srv.Close)
 	e.host = strings.TrimPrefix(srv.URL, "http://")
+	// The Go proxy the stand-in builders ask first for modules.
+	e.proxy = newGoProxy(t, proxyFixtures)
+	proxySrv := httptest.NewServer(e.proxy)
+	t.Cleanup(proxySrv.Close)
+	e.proxyURL = proxySrv.URL
 	e.pushStandIns(t)
 
 	// The catalog: the built-in one, pinned by dockhard pin through mirrors
@@ -209,7 +216,12 @@ func (e *e2eEnv) pushStandIns(t *testing.T) {
 	// The test network intercepts TLS: the bundle goes where no package
 	// manager rewrites it, and SSL_CERT_FILE points Go at it.
 	caLayer := filesLayer(t, tarFile{path: "etc/dockhard-e2e", dir: true, mode: 0o755}, tarFile{path: "etc/dockhard-e2e/ca.crt", mode: 0o644, data: ca})
-	debianEnv := []string{"PATH=/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "SSL_CERT_FILE=/etc/dockhard-e2e/ca.crt"}
+	debianEnv := []string{"PATH=/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "SSL_CERT_FILE=/etc/dockhard-e2e/ca.crt",
+		// The test network's Go proxy serves the fixture modules, whose
+		// sums no checksum database has (their go.sum checks them);
+		// anything else it does not have (404) comes from the machine's
+		// proxy, as before. Builds see the host's 127.0.0.1.
+		"GOPROXY=" + e.proxyURL + "," + strings.TrimSpace(run1(t, "go", "env", "GOPROXY")), "GONOSUMDB=example.com"}
 	goroot := strings.TrimSpace(run1(t, "go", "env", "GOROOT"))
 	goLayer := dirLayer(t, goroot, "usr/local/go", func(rel string) bool {
 		return rel == "test" || rel == "doc" || rel == "misc" || rel == "api" || strings.HasPrefix(rel, "pkg/tool/") && strings.Contains(rel, "_race")
@@ -596,19 +608,33 @@ func (e *e2eEnv) buildReproducibly(t *testing.T, dir, epoch string) *builtImage 
 
 func (e *e2eEnv) buildWith(t *testing.T, dir string, opts []string, outputOpts string) *builtImage {
 	out := filepath.Join(t.TempDir(), "image.tar")
+	logs, err := e.buildctlBuild(dir, out, opts, outputOpts)
+	if err != nil {
+		t.Fatalf("buildctl build: %v\n%s", err, logs)
+	}
+	img := unpackOCI(t, out)
+	img.log = logs
+	return img
+}
+
+// tryBuild builds the Dockerfile in dir as it is, for a build that is
+// meant to fail: the error holds the build's log.
+func (e *e2eEnv) tryBuild(t *testing.T, dir string) error {
+	logs, err := e.buildctlBuild(dir, filepath.Join(t.TempDir(), "image.tar"), nil, "")
+	if err != nil {
+		return fmt.Errorf("%v\n%s", err, logs)
+	}
+	return nil
+}
+
+func (e *e2eEnv) buildctlBuild(dir, out string, opts []string, outputOpts string) (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	args := append([]string{"--addr", "unix://" + e.sock, "build", "--progress", "plain",
 		"--frontend", "dockerfile.v0", "--local", "context=" + dir, "--local", "dockerfile=" + dir,
 		"--output", "type=oci,dest=" + out + outputOpts}, opts...)
-	cmd := exec.CommandContext(ctx, e.buildctl, args...)
-	logs, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("buildctl build: %v\n%s", err, logs)
-	}
-	img := unpackOCI(t, out)
-	img.log = string(logs)
-	return img
+	logs, err := exec.CommandContext(ctx, e.buildctl, args...).CombinedOutput()
+	return string(logs), err
 }
 
 // unpackOCI reads an OCI layout tar, applies its layers in order (honouring

@@ -182,7 +182,7 @@ func TestGoCommandDownloadsThroughTheProxy(t *testing.T) {
 		p := newGoProxy(t, proxyFixtures)
 		srv := httptest.NewServer(p)
 		defer srv.Close()
-		if out, err := goModDownload(t, srv.URL, "NETRC="+filepath.Join(t.TempDir(), "none")); err != nil {
+		if out, err := goModDownloadFixture(t, srv.URL, "NETRC="+filepath.Join(t.TempDir(), "none")); err != nil {
 			t.Fatalf("go mod download: %v\n%s", err, out)
 		}
 		if served := p.zipsServed(); fmt.Sprint(served) != "[example.com/cgolib@v1.0.0]" {
@@ -205,12 +205,12 @@ func TestGoCommandDownloadsThroughTheProxy(t *testing.T) {
 		os.WriteFile(wrong, []byte("machine "+host+" login e2e-user password guessed\n"), 0o600)
 
 		for _, n := range []string{filepath.Join(t.TempDir(), "none"), wrong} {
-			out, err := goModDownload(t, srv.URL, "SSL_CERT_FILE="+cert, "NETRC="+n)
+			out, err := goModDownloadFixture(t, srv.URL, "SSL_CERT_FILE="+cert, "NETRC="+n)
 			if err == nil || !strings.Contains(out, "401 Unauthorized") {
 				t.Errorf("with NETRC=%s: go mod download gave %v, want a 401 refusal\n%s", filepath.Base(n), err, out)
 			}
 		}
-		if out, err := goModDownload(t, srv.URL, "SSL_CERT_FILE="+cert, "NETRC="+netrc); err != nil {
+		if out, err := goModDownloadFixture(t, srv.URL, "SSL_CERT_FILE="+cert, "NETRC="+netrc); err != nil {
 			t.Fatalf("go mod download with the .netrc: %v\n%s", err, out)
 		}
 		if served := p.zipsServed(); fmt.Sprint(served) != "[example.com/cgolib@v1.0.0]" {
@@ -219,22 +219,19 @@ func TestGoCommandDownloadsThroughTheProxy(t *testing.T) {
 	})
 }
 
-// goModDownload runs `go mod download` in a copy of the cache fixture
-// against proxyURL alone, into an empty module cache, and checks that the
-// module's source arrived.
-func goModDownload(t *testing.T, proxyURL string, env ...string) (string, error) {
+// goModDownloadFixture runs `go mod download` in a copy of the cache
+// fixture into an empty module cache and checks that the module's source
+// arrived, checked against the fixture's go.sum.
+func goModDownloadFixture(t *testing.T, proxyURL string, env ...string) (string, error) {
 	t.Helper()
 	dir := t.TempDir()
 	if err := os.CopyFS(dir, os.DirFS(cacheFixture)); err != nil {
 		t.Fatal(err)
 	}
 	cache := t.TempDir()
-	cmd := exec.Command("go", "mod", "download")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), append(goProxyEnv(proxyURL, cache), env...)...)
-	out, err := cmd.CombinedOutput()
+	out, err := goModDownload(t, dir, proxyURL, cache, env...)
 	if err != nil {
-		return string(out), err
+		return out, err
 	}
 	got, err := os.ReadFile(filepath.Join(cache, "example.com", "cgolib@v1.0.0", "cgolib.go"))
 	want, _ := os.ReadFile(filepath.Join(proxyFixtures, "example.com", "cgolib@v1.0.0", "cgolib.go"))
@@ -247,7 +244,18 @@ func goModDownload(t *testing.T, proxyURL string, env ...string) (string, error)
 	if after, _ := os.ReadFile(filepath.Join(dir, "go.sum")); !bytes.Equal(before, after) {
 		t.Errorf("go mod download changed go.sum:\n%s\nwas:\n%s", after, before)
 	}
-	return string(out), nil
+	return out, nil
+}
+
+// goModDownload runs `go mod download` in the module in dir, from proxyURL
+// alone, into the module cache cache, as a user fills their cache.
+func goModDownload(t *testing.T, dir, proxyURL, cache string, env ...string) (string, error) {
+	t.Helper()
+	cmd := exec.Command("go", "mod", "download")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), append(goProxyEnv(proxyURL, cache), env...)...)
+	out, err := cmd.CombinedOutput()
+	return string(out), err
 }
 
 // goProxyEnv has the go command download only from proxyURL into cache, a
