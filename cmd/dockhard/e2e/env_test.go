@@ -1,6 +1,6 @@
 //go:build linux
 
-package main
+package e2e
 
 import (
 	"archive/tar"
@@ -8,6 +8,7 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -37,11 +38,14 @@ import (
 // root file system to run.
 
 type e2eEnv struct {
-	host     string // the registry, 127.0.0.1:PORT
-	sock     string // buildkitd's socket
-	buildctl string
-	catalog  []byte
-	bases    map[string]runtimeBase // by runtime ("distroless", "chainguard-cgo", …)
+	dockhardBin string // the command, built from this tree
+	host        string // the registry, 127.0.0.1:PORT
+	sock        string // buildkitd's socket
+	proxy       *goProxy
+	proxyURL    string // http://127.0.0.1:PORT
+	buildctl    string
+	catalog     []byte
+	bases       map[string]runtimeBase // by runtime ("distroless", "chainguard-cgo", …)
 }
 
 // runtimeBase is what a runtime stand-in weighs, to tell what a Dockerfile
@@ -84,22 +88,64 @@ func run1(t *testing.T, name string, args ...string) string {
 	return string(out)
 }
 
+// buildDockhard builds the command from this tree, as a user installs it:
+// the suite runs it as a user would, with flags.
+func buildDockhard(t *testing.T) string {
+	bin := filepath.Join(t.TempDir(), "dockhard")
+	if out, err := exec.Command("go", "build", "-o", bin, "github.com/dockhard/dockhard/cmd/dockhard").CombinedOutput(); err != nil {
+		t.Fatalf("go build of cmd/dockhard: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// result is one run of the command.
+type result struct {
+	code     int
+	out, err string
+}
+
+// dockhard runs the command with args, its stdin empty.
+func (e *e2eEnv) dockhard(t *testing.T, args ...string) result {
+	return e.dockhardEnv(t, nil, args...)
+}
+
+// dockhardEnv runs the command with more environment variables.
+func (e *e2eEnv) dockhardEnv(t *testing.T, env []string, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(e.dockhardBin, args...)
+	cmd.Env = append(os.Environ(), env...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if err != nil && !errors.As(err, &exit) {
+		t.Fatalf("dockhard %v: %v", args, err)
+	}
+	return result{cmd.ProcessState.ExitCode(), out.String(), errb.String()}
+}
+
 func startE2E(t *testing.T) *e2eEnv {
 	if os.Geteuid() != 0 {
 		t.Fatal("the end-to-end suite runs buildkitd and chroot: run it as root")
 	}
 	e := &e2eEnv{buildctl: toolPath(t, "DOCKHARD_BUILDCTL", "buildctl"), bases: map[string]runtimeBase{}}
 	buildkitd := toolPath(t, "DOCKHARD_BUILDKITD", "buildkitd")
+	e.dockhardBin = buildDockhard(t)
 
 	srv := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
 	t.Cleanup(srv.Close)
 	e.host = strings.TrimPrefix(srv.URL, "http://")
+	// The Go proxy the stand-in builders ask first for modules.
+	e.proxy = newGoProxy(t, proxyFixtures)
+	proxySrv := httptest.NewServer(e.proxy)
+	t.Cleanup(proxySrv.Close)
+	e.proxyURL = proxySrv.URL
 	e.pushStandIns(t)
 
 	// The catalog: the built-in one, pinned by dockhard pin through mirrors
 	// onto the local registry, so digests are the stand-ins' own.
 	catalog := filepath.Join(t.TempDir(), "catalog.json")
-	if r := runCmd(t, "pin", "-o", catalog,
+	if r := e.dockhard(t, "pin", "-o", catalog,
 		"--registry-mirror", "cgr.dev="+e.host+"/cgr.dev", "--registry-mirror", "gcr.io="+e.host+"/gcr.io", "--registry-mirror", "docker.io="+e.host+"/docker.io",
 		"--registry-mirror", "dhi.io="+e.host+"/dhi.io"); r.code != 0 {
 		t.Fatalf("dockhard pin: %s%s", r.out, r.err)
@@ -170,7 +216,12 @@ func (e *e2eEnv) pushStandIns(t *testing.T) {
 	// The test network intercepts TLS: the bundle goes where no package
 	// manager rewrites it, and SSL_CERT_FILE points Go at it.
 	caLayer := filesLayer(t, tarFile{path: "etc/dockhard-e2e", dir: true, mode: 0o755}, tarFile{path: "etc/dockhard-e2e/ca.crt", mode: 0o644, data: ca})
-	debianEnv := []string{"PATH=/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "SSL_CERT_FILE=/etc/dockhard-e2e/ca.crt"}
+	debianEnv := []string{"PATH=/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "SSL_CERT_FILE=/etc/dockhard-e2e/ca.crt",
+		// The test network's Go proxy serves the fixture modules, whose
+		// sums no checksum database has (their go.sum checks them);
+		// anything else it does not have (404) comes from the machine's
+		// proxy, as before. Builds see the host's 127.0.0.1.
+		"GOPROXY=" + e.proxyURL + "," + strings.TrimSpace(run1(t, "go", "env", "GOPROXY")), "GONOSUMDB=example.com"}
 	goroot := strings.TrimSpace(run1(t, "go", "env", "GOROOT"))
 	goLayer := dirLayer(t, goroot, "usr/local/go", func(rel string) bool {
 		return rel == "test" || rel == "doc" || rel == "misc" || rel == "api" || strings.HasPrefix(rel, "pkg/tool/") && strings.Contains(rel, "_race")
@@ -500,9 +551,28 @@ func baseFiles(t *testing.T) []tarFile {
 // the stand-in catalog beside them.
 func (e *e2eEnv) module(t *testing.T, program string) string {
 	dir := t.TempDir()
-	copyTree(t, e2ePrograms[program].source, dir, func(rel string) bool {
-		return strings.HasSuffix(rel, ".go") || rel == "go.mod" || rel == "go.sum" || slices.Contains(e2ePrograms[program].files, filepath.ToSlash(rel))
+	src := e2ePrograms[program].source
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dir, rel), 0o755)
+		}
+		rel = filepath.ToSlash(rel)
+		if !strings.HasSuffix(rel, ".go") && rel != "go.mod" && rel != "go.sum" && !slices.Contains(e2ePrograms[program].files, rel) {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, rel), data, 0o644)
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	os.WriteFile(filepath.Join(dir, "catalog.json"), e.catalog, 0o644)
 	return dir
 }
@@ -518,7 +588,7 @@ func (e *e2eEnv) pruneCache(t *testing.T) {
 // nothing in dockhard's output is edited.
 func (e *e2eEnv) build(t *testing.T, dir string, flags ...string) *builtImage {
 	args := append([]string{"generate", dir, "--catalog", filepath.Join(dir, "catalog.json")}, flags...)
-	if r := runCmd(t, args...); r.code != 0 {
+	if r := e.dockhard(t, args...); r.code != 0 {
 		t.Fatalf("generate: %s", r.err)
 	}
 	return e.buildAsIs(t, dir)
@@ -538,19 +608,33 @@ func (e *e2eEnv) buildReproducibly(t *testing.T, dir, epoch string) *builtImage 
 
 func (e *e2eEnv) buildWith(t *testing.T, dir string, opts []string, outputOpts string) *builtImage {
 	out := filepath.Join(t.TempDir(), "image.tar")
+	logs, err := e.buildctlBuild(dir, out, opts, outputOpts)
+	if err != nil {
+		t.Fatalf("buildctl build: %v\n%s", err, logs)
+	}
+	img := unpackOCI(t, out)
+	img.log = logs
+	return img
+}
+
+// tryBuild builds the Dockerfile in dir as it is, for a build that is
+// meant to fail: the error holds the build's log.
+func (e *e2eEnv) tryBuild(t *testing.T, dir string) error {
+	logs, err := e.buildctlBuild(dir, filepath.Join(t.TempDir(), "image.tar"), nil, "")
+	if err != nil {
+		return fmt.Errorf("%v\n%s", err, logs)
+	}
+	return nil
+}
+
+func (e *e2eEnv) buildctlBuild(dir, out string, opts []string, outputOpts string) (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	args := append([]string{"--addr", "unix://" + e.sock, "build", "--progress", "plain",
 		"--frontend", "dockerfile.v0", "--local", "context=" + dir, "--local", "dockerfile=" + dir,
 		"--output", "type=oci,dest=" + out + outputOpts}, opts...)
-	cmd := exec.CommandContext(ctx, e.buildctl, args...)
-	logs, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("buildctl build: %v\n%s", err, logs)
-	}
-	img := unpackOCI(t, out)
-	img.log = string(logs)
-	return img
+	logs, err := exec.CommandContext(ctx, e.buildctl, args...).CombinedOutput()
+	return string(logs), err
 }
 
 // unpackOCI reads an OCI layout tar, applies its layers in order (honouring

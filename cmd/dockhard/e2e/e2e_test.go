@@ -1,14 +1,16 @@
 //go:build linux
 
-package main
+package e2e
 
 import (
 	"bytes"
 	"context"
 	"debug/elf"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path"
@@ -27,75 +29,191 @@ import (
 // against stand-in base images served from a registry on 127.0.0.1, then
 // runs the images the way a container runtime would. It needs root,
 // runc, busybox-static, debootstrap and buildkitd/buildctl v0.23.2 (see
-// README; .ci/e2e installs them). The environment is in e2e_env_test.go.
+// README; .ci/e2e installs them). The environment is in env_test.go.
 func TestEndToEnd(t *testing.T) {
 	if os.Getenv("DOCKHARD_E2E") != "1" {
 		t.Skip("end-to-end image builds skipped: run with DOCKHARD_E2E=1 (as root, with runc, busybox-static, debootstrap and BuildKit v0.23.2; see README)")
 	}
 	e := startE2E(t)
-	cold := os.Getenv("DOCKHARD_E2E_COLD") == "1"
+	testVariants(t, e, os.Getenv("DOCKHARD_E2E_COLD") == "1")
+	testCgoOnlyInModuleCache(t, e)
+	testReproducible(t, e)
+	testRebuild(t, e)
+	testBroken(t, e)
+}
+
+// testVariants builds and checks every variant.
+func testVariants(t *testing.T, e *e2eEnv, coldEach bool) {
 	for _, v := range e2eVariants() {
 		t.Run(v.name(), func(t *testing.T) {
-			if cold {
+			if coldEach {
 				e.pruneCache(t)
 			}
 			dir := e.module(t, v.program)
 			start := time.Now()
 			img := e.build(t, dir, v.flags()...)
-			took := time.Since(start)
-
-			p := e2ePrograms[v.program]
-			binary := "/usr/local/bin/" + v.program
-			user := fmt.Sprintf("%d:%d", v.uid, v.uid)
-			problems := img.configProblems(user, []string{binary}, p.exposed)
-			problems = append(problems, img.hardeningProblems(binary)...)
-			problems = append(problems, img.linkProblems(binary, v.cgo)...)
-			base := e.bases[v.baseName()]
-			baseLayers := base.layers
-			if v.runtime == "alpine" {
-				// The hardened Alpine root arrives on scratch as one layer.
-				baseLayers = 1
-				problems = append(problems, img.alpineProblems()...)
-			}
-			extra, extraBytes := img.filesAdded(baseLayers, binary, p.data...)
-			for _, f := range extra {
-				problems = append(problems, "the Dockerfile adds more than the program: "+f)
-			}
-			for _, problem := range problems {
-				t.Error(problem)
-			}
-			if len(problems) == 0 {
-				// Only an image that passed is run: the runner takes the
-				// uid from the image config, as docker run does.
-				writes := []string{"/etc/passwd", "/etc/dockhard-e2e-new", binary}
-				for _, d := range p.data {
-					// The data files and their directories are read-only too.
-					writes = append(writes, d, path.Dir(d)+"/dockhard-e2e-new")
-				}
-				for _, problem := range img.userWriteProblems(t, writes...) {
-					t.Error(problem)
-				}
-				p.check(t, img, binary)
-			}
-			if v.builder == "ubuntu" {
-				// The packaged Go is older; GOTOOLCHAIN must have built with go.mod's.
-				if out := run1(t, "go", "version", filepath.Join(img.rootfs, binary)); !strings.Contains(out, ": go"+p.goVersion+"\n") {
-					t.Errorf("the ubuntu builder did not build with go.mod's Go %s: %s", p.goVersion, out)
-				}
-			}
-			if v.pinDigest() && !strings.Contains(img.log, "docker.io/library/alpine:3.24.1@sha256:") {
-				t.Error("--pin digest did not pull alpine by digest")
-			}
-			t.Logf("REPORT | %s | %s | %s | %s | %.0f s | %d | %d | %d | %d files, %d B |", v.program, v.builder, v.runtimeLabel(), cgoLabel(v.cgo),
-				took.Seconds(), img.size, img.size-base.size, img.fileSize(binary)+img.fileSize("/usr/local/bin/healthcheck"), len(extra), extraBytes)
+			e.checkVariant(t, v, img, time.Since(start))
 		})
 	}
+}
 
-	// Reproducible images: two builds from empty BuildKit state, with
-	// SOURCE_DATE_EPOCH and rewrite-timestamp, give one digest, for every
-	// runtime with the chainguard and golang builders. The ubuntu builder
-	// is measured, not required (its apt step runs against a moving
-	// archive). Without them the same two builds differ: the check can fail.
+// checkVariant checks one built variant: its config, its file system, how
+// it is linked and what it adds to its base, then runs it as its user.
+func (e *e2eEnv) checkVariant(t *testing.T, v e2eVariant, img *builtImage, took time.Duration) {
+	p := e2ePrograms[v.program]
+	binary := "/usr/local/bin/" + v.program
+	user := fmt.Sprintf("%d:%d", v.uid, v.uid)
+	problems := img.configProblems(user, []string{binary}, p.exposed)
+	problems = append(problems, img.hardeningProblems(binary)...)
+	problems = append(problems, img.linkProblems(binary, v.cgo)...)
+	base := e.bases[v.baseName()]
+	baseLayers := base.layers
+	if v.runtime == "alpine" {
+		// The hardened Alpine root arrives on scratch as one layer.
+		baseLayers = 1
+		problems = append(problems, img.alpineProblems()...)
+	}
+	extra, extraBytes := img.filesAdded(baseLayers, binary, p.data...)
+	for _, f := range extra {
+		problems = append(problems, "the Dockerfile adds more than the program: "+f)
+	}
+	for _, problem := range problems {
+		t.Error(problem)
+	}
+	if len(problems) == 0 {
+		// Only an image that passed is run: the runner takes the
+		// uid from the image config, as docker run does.
+		writes := []string{"/etc/passwd", "/etc/dockhard-e2e-new", binary}
+		for _, d := range p.data {
+			// The data files and their directories are read-only too.
+			writes = append(writes, d, path.Dir(d)+"/dockhard-e2e-new")
+		}
+		for _, problem := range img.userWriteProblems(t, writes...) {
+			t.Error(problem)
+		}
+		p.check(t, img, binary)
+	}
+	if v.builder == "ubuntu" {
+		// The packaged Go is older; GOTOOLCHAIN must have built with go.mod's.
+		if out := run1(t, "go", "version", filepath.Join(img.rootfs, binary)); !strings.Contains(out, ": go"+p.goVersion+"\n") {
+			t.Errorf("the ubuntu builder did not build with go.mod's Go %s: %s", p.goVersion, out)
+		}
+	}
+	if v.pinDigest() && !strings.Contains(img.log, "docker.io/library/alpine:3.24.1@sha256:") {
+		t.Error("--pin digest did not pull alpine by digest")
+	}
+	t.Logf("REPORT | %s | %s | %s | %s | %.0f s | %d | %d | %d | %d files, %d B |", v.program, v.builder, v.runtimeLabel(), cgoLabel(v.cgo),
+		took.Seconds(), img.size, img.size-base.size, img.fileSize(binary)+img.fileSize("/usr/local/bin/healthcheck"), len(extra), extraBytes)
+}
+
+// testCgoOnlyInModuleCache: a program whose only cgo is in a dependency
+// on no list, which only that dependency's source in the module cache
+// shows. Detection must read the cache to see it; generate must then build
+// with cgo for a glibc runtime; the stand-in builder downloads the module
+// from the suite's Go proxy (GOPROXY in its image config), and the image
+// must be dynamically linked and run as its user.
+func testCgoOnlyInModuleCache(t *testing.T, e *e2eEnv) {
+	const program = "cgoviacache"
+	const wantEvidence = `. → internal/answer → example.com/cgolib: import "C" in cgolib.go:6`
+	t.Run("cgo only in the module cache: "+program, func(t *testing.T) {
+		dir := e.module(t, program)
+		// The user's own download, from a proxy of its own, so that the
+		// suite's proxy shows only what the builders fetched.
+		userProxy := httptest.NewServer(newGoProxy(t, proxyFixtures))
+		defer userProxy.Close()
+		cache := t.TempDir()
+		if out, err := goModDownload(t, dir, userProxy.URL, cache); err != nil {
+			t.Fatalf("go mod download: %v\n%s", err, out)
+		}
+		env := []string{"GOMODCACHE=" + cache}
+		main := e.detectMain(t, env, dir, ".")
+		if !main.Cgo || !slices.Contains(main.cgoEvidence(), wantEvidence) {
+			t.Fatalf("detect with the module cache: cgo %v, evidence %q; want cgo with %q", main.Cgo, main.cgoEvidence(), wantEvidence)
+		}
+		start := time.Now()
+		if r := e.dockhardEnv(t, env, "generate", dir, "--catalog", filepath.Join(dir, "catalog.json")); r.code != 0 {
+			t.Fatal(r.err)
+		}
+		// The chainguard builder's glibc is newer than distroless', so
+		// the cgo runtime generate must choose is Chainguard's glibc image.
+		df, _ := os.ReadFile(filepath.Join(dir, "Dockerfile"))
+		if !strings.Contains(string(df), "CGO_ENABLED=1") || !strings.Contains(string(df), "\nFROM cgr.dev/chainguard/glibc-dynamic:") {
+			t.Fatalf("generate did not build with cgo for chainguard's glibc runtime:\n%s", df)
+		}
+		img := e.buildAsIs(t, dir)
+		if served := e.proxy.zipsServed(); !slices.Contains(served, "example.com/cgolib@v1.0.0") {
+			t.Errorf("the builder did not download example.com/cgolib from the suite's proxy (served %v)", served)
+		}
+		e.checkVariant(t, e2eVariant{program: program, builder: "chainguard", runtime: "chainguard", cgo: true, uid: 65532}, img, time.Since(start))
+	})
+	t.Run("broken: cgo only in the module cache and the cache empty", func(t *testing.T) {
+		// Without the dependency's source detection falls back to the
+		// known list, which lacks it: the static build cannot compile it.
+		dir := e.module(t, program)
+		env := []string{"GOMODCACHE=" + t.TempDir()}
+		main := e.detectMain(t, env, dir, ".")
+		if main.Cgo || !slices.Contains(main.UnresolvedModules, "example.com/cgolib") {
+			t.Fatalf("with an empty module cache detect says cgo %v, unresolved %v: want no cgo and example.com/cgolib unresolved", main.Cgo, main.UnresolvedModules)
+		}
+		if r := e.dockhardEnv(t, env, "generate", dir, "--catalog", filepath.Join(dir, "catalog.json")); r.code != 0 {
+			t.Fatal(r.err)
+		}
+		const want = "build constraints exclude all Go files in /go/pkg/mod/example.com/cgolib@v1.0.0"
+		err := e.tryBuild(t, dir)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Fatalf("the static build of a cgo dependency did not fail on it: %v", err)
+		}
+		t.Logf("caught: the static build fails with %q", want)
+	})
+}
+
+// detectedMain is the part of `dockhard detect --json` about one main.
+type detectedMain struct {
+	Dir         string
+	Cgo         bool
+	CgoEvidence []struct {
+		What  string
+		Chain []string
+	}
+	UnresolvedModules []string
+}
+
+// cgoEvidence is each piece of cgo evidence as "chain: what".
+func (m detectedMain) cgoEvidence() []string {
+	var ev []string
+	for _, e := range m.CgoEvidence {
+		ev = append(ev, strings.Join(e.Chain, " → ")+": "+e.What)
+	}
+	return ev
+}
+
+// detectMain runs `dockhard detect --json` on dir, as a user would, and
+// returns what it says about the main in mainDir.
+func (e *e2eEnv) detectMain(t *testing.T, env []string, dir, mainDir string) detectedMain {
+	t.Helper()
+	r := e.dockhardEnv(t, env, "detect", "--json", dir)
+	if r.code != 0 {
+		t.Fatalf("dockhard detect: %s", r.err)
+	}
+	var facts struct{ Mains []detectedMain }
+	if err := json.Unmarshal([]byte(r.out), &facts); err != nil {
+		t.Fatalf("dockhard detect --json: %v\n%s", err, r.out)
+	}
+	for _, m := range facts.Mains {
+		if m.Dir == mainDir {
+			return m
+		}
+	}
+	t.Fatalf("dockhard detect found no main in %s:\n%s", mainDir, r.out)
+	return detectedMain{}
+}
+
+// testReproducible: two builds from empty BuildKit state, with
+// SOURCE_DATE_EPOCH and rewrite-timestamp, give one digest, for every
+// runtime with the chainguard and golang builders. The ubuntu builder is
+// measured, not required (its apt step runs against a moving archive).
+// Without them the same two builds differ: the check can fail.
+func testReproducible(t *testing.T, e *e2eEnv) {
 	const epoch = "1764547200" // a commit date: 2025-12-01T00:00:00Z
 	for _, b := range []string{"chainguard", "golang", "ubuntu"} {
 		runtimes, _ := catalog.RuntimesFor(b, false)
@@ -105,7 +223,7 @@ func TestEndToEnd(t *testing.T) {
 		for _, r := range runtimes {
 			t.Run("reproducible: "+b+" -> "+r, func(t *testing.T) {
 				dir := e.module(t, "userprinter")
-				if res := runCmd(t, "generate", dir, "--catalog", filepath.Join(dir, "catalog.json"), "--builder", b, "--runtime", r); res.code != 0 {
+				if res := e.dockhard(t, "generate", dir, "--catalog", filepath.Join(dir, "catalog.json"), "--builder", b, "--runtime", r); res.code != 0 {
 					t.Fatal(res.err)
 				}
 				var digests []string
@@ -123,7 +241,7 @@ func TestEndToEnd(t *testing.T) {
 	}
 	t.Run("broken: reproducible without SOURCE_DATE_EPOCH", func(t *testing.T) {
 		dir := e.module(t, "userprinter")
-		if r := runCmd(t, "generate", dir, "--catalog", filepath.Join(dir, "catalog.json")); r.code != 0 {
+		if r := e.dockhard(t, "generate", dir, "--catalog", filepath.Join(dir, "catalog.json")); r.code != 0 {
 			t.Fatal(r.err)
 		}
 		var digests []string
@@ -136,7 +254,10 @@ func TestEndToEnd(t *testing.T) {
 		}
 		t.Logf("caught: %s != %s", digests[0], digests[1])
 	})
+}
 
+// testRebuild: a rebuild after a source change reuses the dependency step.
+func testRebuild(t *testing.T, e *e2eEnv) {
 	t.Run("rebuild reuses the dependency step", func(t *testing.T) {
 		dir := e.module(t, "webserver")
 		e.build(t, dir)
@@ -151,9 +272,11 @@ func TestEndToEnd(t *testing.T) {
 			t.Error("the program was not rebuilt after its source changed")
 		}
 	})
+}
 
-	// The suite must be able to fail: each check is shown a generated
-	// Dockerfile broken the way it is there to catch, built for real.
+// testBroken: the suite must be able to fail. Each check is shown a
+// generated Dockerfile broken the way it is there to catch, built for real.
+func testBroken(t *testing.T, e *e2eEnv) {
 	const binary = "/usr/local/bin/userprinter"
 	breaks := []struct {
 		name, old, new string
@@ -185,7 +308,7 @@ func TestEndToEnd(t *testing.T) {
 	for _, br := range alpineBreaks {
 		t.Run("broken: "+br.name, func(t *testing.T) {
 			dir := e.module(t, "userprinter")
-			if r := runCmd(t, "generate", dir, "--catalog", filepath.Join(dir, "catalog.json"), "--runtime", "alpine"); r.code != 0 {
+			if r := e.dockhard(t, "generate", dir, "--catalog", filepath.Join(dir, "catalog.json"), "--runtime", "alpine"); r.code != 0 {
 				t.Fatal(r.err)
 			}
 			df := filepath.Join(dir, "Dockerfile")
@@ -206,7 +329,7 @@ func TestEndToEnd(t *testing.T) {
 	for _, br := range breaks {
 		t.Run("broken: "+br.name, func(t *testing.T) {
 			dir := e.module(t, "userprinter")
-			if r := runCmd(t, "generate", dir, "--catalog", filepath.Join(dir, "catalog.json")); r.code != 0 {
+			if r := e.dockhard(t, "generate", dir, "--catalog", filepath.Join(dir, "catalog.json")); r.code != 0 {
 				t.Fatal(r.err)
 			}
 			df := filepath.Join(dir, "Dockerfile")
@@ -238,24 +361,32 @@ type e2eProgram struct {
 }
 
 var e2ePrograms = map[string]e2eProgram{
-	"webserver": {source: "../../examples/webserver", exposed: "8080/tcp", goVersion: "1.26.1", check: func(t *testing.T, img *builtImage, binary string) {
+	"webserver": {source: "../../../examples/webserver", exposed: "8080/tcp", goVersion: "1.26.1", check: func(t *testing.T, img *builtImage, binary string) {
 		// Another port than the default, through the environment, so the
 		// suite does not clash with whatever listens on 8080.
 		img.checkServes(t, binary, "18080", []string{"PORT=18080"}, "Olá")
 	}},
-	"userprinter": {source: "../../examples/userprinter", exposed: "", goVersion: "1.26.1", check: func(t *testing.T, img *builtImage, binary string) {
+	"userprinter": {source: "../../../examples/userprinter", exposed: "", goVersion: "1.26.1", check: func(t *testing.T, img *builtImage, binary string) {
 		img.checkPrintsUser(t, binary)
 	}},
 	// A cgo program: it serves a number computed in C, so it only answers
 	// when the runtime has the C library it was linked against.
-	"cgodep": {source: "../../testdata/modules/cgodep", exposed: "7070/tcp", goVersion: "1.26.0", check: func(t *testing.T, img *builtImage, binary string) {
+	"cgodep": {source: "../../../testdata/modules/cgodep", exposed: "7070/tcp", goVersion: "1.26.0", check: func(t *testing.T, img *builtImage, binary string) {
 		img.checkServes(t, binary, "7070", nil, "answer from C: 42")
 	}},
 	// Reads products.json, static/ and templates/ by relative path at run
 	// time and registers no health route: it answers with the file's
 	// content only when the image carries the files under its WORKDIR,
 	// and its health check is tcp.
-	"datafiles": {source: "../../testdata/modules/datafiles", exposed: "8080/tcp", goVersion: "1.24", check: func(t *testing.T, img *builtImage, binary string) {
+	// Serves a number computed in C by a proxied dependency whose cgo
+	// only its source in the module cache shows; no health route: tcp.
+	"cgoviacache": {source: cacheFixture, exposed: "7071/tcp", goVersion: "1.26.0", check: func(t *testing.T, img *builtImage, binary string) {
+		if hc := img.config.Config.Healthcheck; hc == nil || !slices.Contains(hc.Test, "tcp://127.0.0.1:7071") {
+			t.Errorf("HEALTHCHECK %+v, want dockhard's tcp probe of 7071 (no health route)", hc)
+		}
+		img.checkServesProbe(t, binary, "7071", nil, "answer from C via the module cache: 42", "tcp://127.0.0.1:7071")
+	}},
+	"datafiles": {source: "../../../testdata/modules/datafiles", exposed: "8080/tcp", goVersion: "1.24", check: func(t *testing.T, img *builtImage, binary string) {
 		if hc := img.config.Config.Healthcheck; hc == nil || !slices.Contains(hc.Test, "tcp://127.0.0.1:8080") {
 			t.Errorf("HEALTHCHECK %+v, want dockhard's tcp probe of 8080 (no health route)", hc)
 		}
