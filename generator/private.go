@@ -9,6 +9,7 @@ import (
 	"github.com/dockhard/dockhard/generator/catalog"
 	"github.com/dockhard/dockhard/generator/detect"
 	"github.com/dockhard/dockhard/generator/inputerr"
+	"github.com/dockhard/dockhard/generator/lint"
 	"golang.org/x/mod/module"
 )
 
@@ -46,13 +47,6 @@ var privatePattern = regexp.MustCompile(`^[A-Za-z0-9*?\[][A-Za-z0-9._~/*?\[\]^-]
 
 // globMeta are path.Match's special characters.
 const globMeta = `*?[]^`
-
-// bracketExpr is a path.Match character class, [a-z] or [^0-9].
-var bracketExpr = regexp.MustCompile(`\[[^\]]*\]`)
-
-func isAlnum(r rune) bool {
-	return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
-}
 
 // hostName is a host as an insteadOf URL may name it.
 var hostName = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$`)
@@ -109,8 +103,7 @@ func checkPrivatePattern(list, p string) error {
 	if _, err := path.Match(p, ""); err != nil {
 		return optionErrorf("Private", "{Private} %s is not a well-formed glob (%v); the go command would ignore it and fetch the module as a public one", inputerr.Quote(p), err)
 	}
-	host, _, _ := strings.Cut(p, "/")
-	if literal := bracketExpr.ReplaceAllString(host, ""); !strings.ContainsFunc(literal, isAlnum) {
+	if lint.MatchesEveryModule(p) {
 		return optionErrorf("Private", "{Private} %s matches every module: each would be fetched with your credentials and none checked against the checksum database; name the private hosts or paths, like github.com/acme/*", inputerr.Quote(p))
 	}
 	return nil
