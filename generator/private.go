@@ -132,8 +132,8 @@ type PrivateFetch struct {
 	Mounts []string
 	// BuildFlags are what docker build needs to lend them.
 	BuildFlags string
-	// Modules are the modules go.mod requires that the patterns match, for
-	// messages and the wizard.
+	// Modules are the modules go.mod requires that the patterns match, as
+	// the go command matches them: the wizard shows them.
 	Modules []string
 }
 
