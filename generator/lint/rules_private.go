@@ -7,39 +7,23 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 )
 
-// The mistakes people make fetching private modules, as checks ready for
-// the rule registry (branch lint-registry): each is a PendingRule, its
-// metadata and a check over every instruction of a Dockerfile (the ARGs
-// before the first FROM, then each stage's). Registering one is a Rule
-// with its ID and a DockerfileCheck that calls Check with the view's
-// commands (Commands). They are not wired into Lint on this branch.
+// The mistakes people make fetching private modules: a credential written
+// into the Dockerfile, a credential file copied into a stage, Go's module
+// checks turned off. Each reads every instruction: the ARGs before the
+// first FROM, then each stage's.
 
-// PendingRule is a rule waiting for its id in the registry.
-type PendingRule struct {
-	Severity Severity
-	Title    string
-	Why      string
-	Fix      string
-	Source   string
-	Check    func(cmds []instructions.Command, report func(line int, format string, args ...any))
-}
-
-// Commands lists every instruction a check reads: the global ARGs, then
-// each stage's commands, in file order.
-func Commands(global []instructions.ArgCommand, stages []instructions.Stage) []instructions.Command {
+// commands lists every instruction of a Dockerfile in file order: the
+// global ARGs, then each stage's commands.
+func commands(d *Dockerfile) []instructions.Command {
 	var out []instructions.Command
-	for i := range global {
-		out = append(out, &global[i])
+	for i := range d.GlobalArgs {
+		out = append(out, &d.GlobalArgs[i])
 	}
-	for _, st := range stages {
+	for _, st := range d.Stages {
 		out = append(out, st.Commands...)
 	}
 	return out
 }
-
-// PendingPrivateRules are the private-module rules, in the order they
-// would check a file.
-var PendingPrivateRules = []*PendingRule{CredentialsInDockerfile, CredentialFileCopied, ModuleChecksOff}
 
 var (
 	// urlCredentials is a URL that carries a password or token:
@@ -61,52 +45,53 @@ var (
 	insecureGet = regexp.MustCompile(`\bgo\s+(get|install|mod\s+download)\b[^;&|]*\s-insecure\b`)
 )
 
-// CredentialsInDockerfile: a token or password written into the
+// RuleCredentialsInDockerfile: a token or password written into the
 // Dockerfile, where the image, its history or a layer keeps it.
-var CredentialsInDockerfile = &PendingRule{
+var RuleCredentialsInDockerfile = &Rule{
+	ID:       "DH038",
 	Severity: SeverityError,
 	Title:    "credentials written into the Dockerfile",
 	Why: "A token in an ARG or ENV value is recorded in the image's history; one on a RUN line is in the build log and the process list, and a URL with " +
 		"credentials given to git config or git clone is saved in a config file of the layer. Anyone who pulls the image or reads the log has it.",
 	Fix:    "Lend credentials to the one RUN that needs them with a BuildKit secret (RUN --mount=type=secret,id=netrc,target=/root/.netrc go mod download) or the ssh agent (--mount=type=ssh), and name private modules with GOPRIVATE.",
 	Source: "Docker build secrets; CIS Docker Benchmark 4.10; go help module-private",
-	Check: func(cmds []instructions.Command, report func(line int, format string, args ...any)) {
-		for _, c := range cmds {
+	Check: DockerfileCheck(func(d *Dockerfile, report Report) {
+		for _, c := range commands(d) {
 			switch c := c.(type) {
 			case *instructions.ArgCommand:
 				for _, kv := range c.Args {
 					if kv.Value != nil {
 						if what := credentialsIn(*kv.Value); what != "" {
-							report(commandLine(c), "ARG %s holds %s: build arguments are recorded in the image's history; use RUN --mount=type=secret", kv.Key, what)
+							report(line(c), "ARG %s holds %s: build arguments are recorded in the image's history; use RUN --mount=type=secret", kv.Key, what)
 						}
 					}
 				}
 			case *instructions.EnvCommand:
 				for _, kv := range c.Env {
 					if what := credentialsIn(kv.Value); what != "" {
-						report(commandLine(c), "ENV %s holds %s: it is stored in the image; lend credentials with RUN --mount=type=secret", kv.Key, what)
+						report(line(c), "ENV %s holds %s: it is stored in the image; lend credentials with RUN --mount=type=secret", kv.Key, what)
 					}
 				}
 			case *instructions.RunCommand:
 				text := runWithHeredocs(c)
 				switch what := credentialsIn(text); {
 				case what != "" && strings.Contains(text, "git config") && strings.Contains(text, "insteadOf"):
-					report(commandLine(c), "RUN writes %s into git's config through insteadOf, a file the layer keeps; use RUN --mount=type=secret,id=netrc,target=/root/.netrc or --mount=type=ssh", what)
+					report(line(c), "RUN writes %s into git's config through insteadOf, a file the layer keeps; use RUN --mount=type=secret,id=netrc,target=/root/.netrc or --mount=type=ssh", what)
 				case what != "":
-					report(commandLine(c), "RUN has %s on its command line: the build log and the layer's history keep it; use RUN --mount=type=secret", what)
+					report(line(c), "RUN has %s on its command line: the build log and the layer's history keep it; use RUN --mount=type=secret", what)
 				}
 				for _, m := range shellAssignment.FindAllStringSubmatch(text, -1) {
 					name, value := m[1], strings.Trim(m[2], `"'`)
-					if SecretName.MatchString(name) && value != "" && !strings.HasPrefix(value, "$") {
-						report(commandLine(c), "RUN sets %s to a value written in the Dockerfile; read it from a secret instead (RUN --mount=type=secret,id=%s,env=%s)", name, strings.ToLower(name), name)
+					if secretName.MatchString(name) && value != "" && !strings.HasPrefix(value, "$") {
+						report(line(c), "RUN sets %s to a value written in the Dockerfile; read it from a secret instead (RUN --mount=type=secret,id=%s,env=%s)", name, strings.ToLower(name), name)
 					}
 				}
 				if credentialFileWrite.MatchString(text) && !credentialFileRemove.MatchString(text) {
-					report(commandLine(c), "RUN writes a credential file (.netrc, .git-credentials) that the layer keeps; mount it as a secret for the one RUN that needs it")
+					report(line(c), "RUN writes a credential file (.netrc, .git-credentials) that the layer keeps; mount it as a secret for the one RUN that needs it")
 				}
 			}
 		}
-	},
+	}),
 }
 
 // credentialsIn says what credential a value shows, "" for none.
@@ -120,17 +105,18 @@ func credentialsIn(s string) string {
 	return ""
 }
 
-// CredentialFileCopied: a .netrc, .git-credentials or ssh key copied into
-// any stage.
-var CredentialFileCopied = &PendingRule{
+// RuleCredentialFileCopied: a .netrc, .git-credentials or ssh key copied
+// into any stage.
+var RuleCredentialFileCopied = &Rule{
+	ID:       "DH039",
 	Severity: SeverityError,
 	Title:    "credential file copied into a stage",
 	Why: "A COPY or ADD puts the file in a layer, and deleting it later does not take it out: the builder stage's layers are in the build cache and " +
 		"in any image built from them, and COPY --from or --target can ship them.",
 	Fix:    "Mount it for the one RUN that needs it: RUN --mount=type=secret,id=netrc,target=/root/.netrc go mod download, or --mount=type=ssh for ssh keys; keep such files out of the build context with .dockerignore.",
 	Source: "Docker build secrets; dockhard's hardening bar (point 11)",
-	Check: func(cmds []instructions.Command, report func(line int, format string, args ...any)) {
-		for _, c := range cmds {
+	Check: DockerfileCheck(func(d *Dockerfile, report Report) {
+		for _, c := range commands(d) {
 			var sources []string
 			var dest, verb string
 			switch c := c.(type) {
@@ -143,16 +129,17 @@ var CredentialFileCopied = &PendingRule{
 			}
 			for _, p := range append(sources, dest) {
 				if credentialFile.MatchString(p) || strings.Contains(p, "/.ssh/") {
-					report(commandLine(c), "%s puts %s in a layer, which keeps it; mount it as a secret (RUN --mount=type=secret) or the ssh agent (--mount=type=ssh) for the RUN that needs it", verb, p)
+					report(line(c), "%s puts %s in a layer, which keeps it; mount it as a secret (RUN --mount=type=secret) or the ssh agent (--mount=type=ssh) for the RUN that needs it", verb, p)
 					break
 				}
 			}
 		}
-	},
+	}),
 }
 
-// ModuleChecksOff: Go's module download checks turned off.
-var ModuleChecksOff = &PendingRule{
+// RuleModuleChecksOff: Go's module download checks turned off.
+var RuleModuleChecksOff = &Rule{
+	ID:       "DH040",
 	Severity: SeverityError,
 	Title:    "Go module checks turned off",
 	Why: "The checksum database and TLS are what prove a downloaded module is the one go.sum and its author published; turning them off for every " +
@@ -160,13 +147,13 @@ var ModuleChecksOff = &PendingRule{
 		"between substitute any code.",
 	Fix:    "Name only the private modules with GOPRIVATE (github.com/acme/*): they skip the public proxy and checksum database, the rest stay checked. Serve private modules over https.",
 	Source: "go help module-private; go help environment (GOINSECURE, GOSUMDB)",
-	Check: func(cmds []instructions.Command, report func(line int, format string, args ...any)) {
+	Check: DockerfileCheck(func(d *Dockerfile, report Report) {
 		judge := func(c instructions.Command, where, name, value string) {
 			if msg := moduleCheckOff(name, value); msg != "" {
-				report(commandLine(c), "%s %s=%s %s", where, name, value, msg)
+				report(line(c), "%s %s=%s %s", where, name, value, msg)
 			}
 		}
-		for _, c := range cmds {
+		for _, c := range commands(d) {
 			switch c := c.(type) {
 			case *instructions.ArgCommand:
 				for _, kv := range c.Args {
@@ -184,11 +171,11 @@ var ModuleChecksOff = &PendingRule{
 					judge(c, "RUN sets", m[1], strings.Trim(m[2], `"'`))
 				}
 				if insecureGet.MatchString(text) {
-					report(commandLine(c), "RUN fetches modules with -insecure: over plain http and without checking TLS certificates; serve the modules over https")
+					report(line(c), "RUN fetches modules with -insecure: over plain http and without checking TLS certificates; serve the modules over https")
 				}
 			}
 		}
-	},
+	}),
 }
 
 // moduleCheckOff says how a Go setting turns module checks off, "" when
@@ -244,12 +231,4 @@ func runWithHeredocs(c *instructions.RunCommand) string {
 		text += "\n" + f.Data
 	}
 	return text
-}
-
-// commandLine is where an instruction starts.
-func commandLine(c instructions.Command) int {
-	if loc := c.Location(); len(loc) > 0 {
-		return loc[0].Start.Line
-	}
-	return 0
 }

@@ -8,7 +8,7 @@ RUN --mount=type=secret,id=netrc,target=/root/.netrc,required=true go mod downlo
 COPY . .
 RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/app .
 
-FROM scratch
-COPY --from=builder /out/app /app
+FROM gcr.io/distroless/static-debian13:nonroot@sha256:f7f8f729987ad0fdf6b05eeeae94b26e6a0f613bdf46feea7fc40f7bd72953e6
+COPY --from=builder --chmod=0555 /out/app /app
 USER 65532:65532
 ENTRYPOINT ["/app"]
