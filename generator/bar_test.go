@@ -43,6 +43,8 @@ type barExpect struct {
 	native         bool
 	// stamps are the -X of the binary's -ldflags, "main.version=${VERSION}".
 	stamps []string
+	// private is how private modules are fetched: netrc, ssh or "" (none).
+	private string
 }
 
 // builderImages and runtimeImages are where each builder's and runtime's
@@ -164,15 +166,26 @@ func checkBuilder(st *lint.Stage, want barExpect, fail func(string, ...any)) {
 			} else if sourceAt < 0 {
 				depSources = append(depSources, c.SourcePaths...)
 			}
+		case *instructions.EnvCommand:
+			for _, kv := range c.Env {
+				if strings.HasPrefix(kv.Key, "GOPRIVATE") || strings.HasPrefix(kv.Key, "GONO") || strings.HasPrefix(kv.Key, "GIT_") {
+					fail("ENV %s: private module settings belong to the dependency step's RUN alone", kv.Key)
+				}
+			}
 		case *instructions.RunCommand:
 			text := strings.Join(c.CmdLine, " ")
 			caches := cacheTargets(c, fail)
+			credentials := credentialMounts(c)
+			if len(credentials) > 0 && !strings.Contains(text, "go mod download") {
+				fail("credentials mounted outside the dependency step: %v in %s", credentials, text)
+			}
 			switch {
 			case strings.Contains(text, "go mod download"):
 				downloadAt = i
 				if !caches["/go/pkg/mod"] {
 					fail("go mod download without the module cache mount")
 				}
+				checkPrivateFetch(text, credentials, want.private, fail)
 			case strings.Contains(text, "/healthcheck/main.go"):
 				probeAt = i
 				if !strings.Contains(text, "CGO_ENABLED=0") || !strings.Contains(text, `-ldflags="-s -w -buildid="`) || !caches["/go/build-cache"] {
@@ -272,6 +285,48 @@ func cacheTargets(c *instructions.RunCommand, fail func(string, ...any)) map[str
 		}
 	}
 	return targets
+}
+
+// credentialMounts describes a RUN's secret and ssh mounts (its mounts are
+// parsed by cacheTargets).
+func credentialMounts(c *instructions.RunCommand) []string {
+	var out []string
+	for _, m := range instructions.GetMounts(c) {
+		switch m.Type {
+		case instructions.MountTypeSecret:
+			out = append(out, fmt.Sprintf("secret %s at %s required=%v", m.CacheID, m.Target, m.Required))
+		case instructions.MountTypeSSH:
+			out = append(out, fmt.Sprintf("ssh required=%v", m.Required))
+		}
+	}
+	return out
+}
+
+// checkPrivateFetch checks the dependency step's credentials: none without
+// private modules; with them exactly the mounts of the chosen way, each
+// required, and the GOPRIVATE settings on the RUN line.
+func checkPrivateFetch(line string, credentials []string, private string, fail func(string, ...any)) {
+	var want []string
+	switch private {
+	case "netrc":
+		want = []string{"secret netrc at /root/.netrc required=true"}
+	case "ssh":
+		want = []string{"ssh required=true", "secret known_hosts at /root/.ssh/known_hosts required=true"}
+	}
+	if !slices.Equal(credentials, want) {
+		fail("the dependency step mounts %v, want %v", credentials, want)
+	}
+	if private == "" {
+		return
+	}
+	for _, v := range []string{"GOPRIVATE=", "GONOPROXY=", "GONOSUMDB="} {
+		if !strings.Contains(line, v) {
+			fail("private modules: the dependency step does not set %s", v)
+		}
+	}
+	if strings.Contains(line, "GIT_CONFIG_COUNT=") != (private == "ssh") {
+		fail("private modules: git's insteadOf must be set for ssh alone: %s", line)
+	}
 }
 
 var (

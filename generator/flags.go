@@ -68,6 +68,8 @@ var optionTable = []option{
 	{Flag: "pin", Field: "Pin", Default: "auto", Usage: "digest (every base image by digest), tag, or auto (digests only for images without version tags)"},
 	{Flag: "allow-eol", Field: "AllowEOL", Default: "false", Usage: "write a base image past its publisher's end of life instead of refusing it (exit 2)"},
 	{Flag: "data", Field: "Data", Usage: "file or directory, relative to DIR, the program reads at run time: copied into the image (WORKDIR /app) beside those detected; repeatable; none copies none"},
+	{Flag: "private", Field: "Private", Usage: "GOPRIVATE patterns, comma-separated (like github.com/acme/*): the dependency step fetches those modules directly, with credentials from a BuildKit secret; repeatable"},
+	{Flag: "private-auth", Field: "PrivateAuth", Usage: "how private modules authenticate: netrc (default: docker build --secret id=netrc,src=$HOME/.netrc) or ssh (docker build --ssh default --secret id=known_hosts,src=$HOME/.ssh/known_hosts)", canonical: canonicalPrivateAuth},
 	{Flag: "healthcheck", Field: "Healthcheck", Default: "auto", Usage: "HEALTHCHECK: http or tcp (dockhard's probe), exec (--healthcheck-cmd), none; auto is http when a port and a health route (/healthz, /health, /livez, /readyz, /ping) are detected, tcp for a port without one"},
 	{Flag: "healthcheck-path", Field: "HealthcheckPath", Usage: "path the http probe requests (default: the detected health route, else " + DefaultHealthcheckPath + ")"},
 	{Flag: "healthcheck-cmd", Field: "HealthcheckCmd", Usage: `the program's own probe for --healthcheck exec, as a JSON array: '["/usr/local/bin/app","health"]'`, canonical: canonicalExecForm},
@@ -147,6 +149,14 @@ func canonicalOutput(v string) string {
 		return ""
 	}
 	return path.Clean(v)
+}
+
+// canonicalPrivateAuth leaves out netrc, the default.
+func canonicalPrivateAuth(v string) string {
+	if v == PrivateAuthNetrc {
+		return ""
+	}
+	return v
 }
 
 func canonicalExecForm(v string) string {

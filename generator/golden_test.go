@@ -156,6 +156,15 @@ func TestVariants(t *testing.T) {
 		// portconst registers GET /health: auto probes that path.
 		{"healthcheck-auto-route", "portconst", Options{},
 			barExpect{builder: "chainguard", runtime: "distroless", goVersion: "1.22", ports: []string{"8080"}, health: "http"}},
+		// Private modules: a .netrc from a BuildKit secret (the default);
+		// the ssh agent with the client's known_hosts, ubuntu installing
+		// an ssh client for it.
+		{"private-netrc", "private", Options{Private: []string{"github.com/acme/*,git.corp.example.com"}},
+			barExpect{builder: "chainguard", runtime: "distroless", goVersion: "1.26.0", ports: []string{"8080"}, health: "tcp", private: "netrc"}},
+		{"private-ssh-ubuntu", "private", Options{Builder: "ubuntu", Private: []string{"github.com/acme/*", "git.corp.example.com"}, PrivateAuth: "ssh"},
+			barExpect{builder: "ubuntu", runtime: "distroless", goVersion: "1.26.0", ports: []string{"8080"}, health: "tcp", private: "ssh"}},
+		{"private-ssh-golang", "private", Options{Builder: "golang", Private: []string{"github.com/acme"}, PrivateAuth: "ssh"},
+			barExpect{builder: "golang", runtime: "distroless", goVersion: "1.26.0", ports: []string{"8080"}, health: "tcp", private: "ssh"}},
 		{"healthcheck-http-path", "rootmain", Options{Runtime: "alpine", HealthcheckPath: "/livez", HealthcheckTimeout: "2s"},
 			barExpect{builder: "chainguard", runtime: "alpine", goVersion: "1.26.1", ports: []string{"8080"}, health: "http"}},
 	}
@@ -194,6 +203,16 @@ func TestWorkspaceVariant(t *testing.T) {
 	}
 	checkGolden(t, "workspace-app.Dockerfile", res.Dockerfile)
 	if problems := checkBar(res.Dockerfile, barExpect{builder: "chainguard", runtime: "distroless", goVersion: "1.22.3", uid: DefaultUID}); len(problems) > 0 {
+		t.Errorf("below the hardening bar:\n%s", strings.Join(problems, "\n"))
+	}
+	// In a workspace the one dependency step downloads for every module
+	// it uses, private ones included.
+	res, err = GenerateFrom(facts, &Options{Context: "..", Private: []string{"git.corp.example.com/ws"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkGolden(t, "workspace-app-private.Dockerfile", res.Dockerfile)
+	if problems := checkBar(res.Dockerfile, barExpect{builder: "chainguard", runtime: "distroless", goVersion: "1.22.3", uid: DefaultUID, private: "netrc"}); len(problems) > 0 {
 		t.Errorf("below the hardening bar:\n%s", strings.Join(problems, "\n"))
 	}
 }

@@ -76,6 +76,12 @@ type Options struct {
 	// Bake also writes <context>/docker-bake.hcl, whose default group
 	// builds every target.
 	Bake bool
+	// Private are GOPRIVATE patterns, each value a comma-separated list:
+	// the dependency step fetches the modules they match directly, with
+	// credentials from a BuildKit secret.
+	Private []string
+	// PrivateAuth is how: netrc (or "") or ssh.
+	PrivateAuth string
 	// Today is the date end of life is judged on; zero means now. It is no
 	// flag: tests fix it so that dates stay data.
 	Today time.Time
@@ -249,6 +255,7 @@ type checked struct {
 	allowEOL bool
 	tags     []string
 	data     []string // [none] turns detected ones off too
+	private  checkedPrivate
 	today    time.Time
 	health   checkedHealth
 	// extras are the Options fields of the extra files to write.
@@ -339,6 +346,9 @@ func (o *Options) check() (*checked, error) {
 		return nil, err
 	}
 	if c.data, err = checkData(o.Data); err != nil {
+		return nil, err
+	}
+	if c.private, err = checkPrivate(o.Private, o.PrivateAuth); err != nil {
 		return nil, err
 	}
 	switch o.Pin {

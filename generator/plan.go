@@ -37,6 +37,9 @@ type Plan struct {
 	// would reject it or not use it (Facts.VendorProblems).
 	IgnoreVendor bool
 	GoWorkOff    bool
+	// Private fetches private modules in the dependency step; nil for
+	// none.
+	Private *PrivateFetch
 	UID          int
 	GID          int
 
@@ -211,7 +214,11 @@ func NewPlan(f *detect.Facts, r *Resolved, cat *catalog.Catalog) (*Plan, error) 
 		if anyCgo {
 			p.AptPackages = b.CgoPackages
 		}
+		if r.Private != nil && r.Private.SSH && !b.SSH {
+			p.AptPackages = slices.Sorted(slices.Values(append(slices.Clone(p.AptPackages), b.SSHPackages...)))
+		}
 	}
+	p.Private = r.Private
 
 	// Paths: the context, the module inside it, the files to write.
 	p.ContextDir = r.ContextDir

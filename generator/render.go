@@ -67,18 +67,23 @@ func renderDockerfile(p *Plan) ([]byte, error) {
 	}
 	var buf bytes.Buffer
 	buf.WriteString(p.Header + "\n")
+	// A build of private modules lends them their credentials.
+	docker := "docker build "
+	if p.Private != nil {
+		docker += p.Private.BuildFlags + " "
+	}
 	if len(p.Targets) == 1 {
-		buf.WriteString("# Build: docker build -t " + p.Binary + " .   (BuildKit: docker 23+ or buildx)\n\n")
+		buf.WriteString("# Build: " + docker + "-t " + p.Binary + " .   (BuildKit: docker 23+ or buildx)\n\n")
 	} else {
 		var names []string
 		for _, target := range p.Targets {
 			names = append(names, target.Name)
 		}
-		buf.WriteString("# One image per target (" + strings.Join(names, ", ") + "): docker build --target " + p.Name + " -t " + p.Name + " .   (BuildKit: docker 23+ or buildx)\n")
+		buf.WriteString("# One image per target (" + strings.Join(names, ", ") + "): " + docker + "--target " + p.Name + " -t " + p.Name + " .   (BuildKit: docker 23+ or buildx)\n")
 		if p.Bake {
 			buf.WriteString("# Every target: docker buildx bake   (" + bakeFile + ")\n\n")
 		} else {
-			buf.WriteString("# Every target: for t in " + strings.Join(names, " ") + `; do docker build --target "$t" -t "$t" .; done` + "\n\n")
+			buf.WriteString("# Every target: for t in " + strings.Join(names, " ") + `; do ` + docker + `--target "$t" -t "$t" .; done` + "\n\n")
 		}
 	}
 	if err := t.ExecuteTemplate(&buf, "builder", p); err != nil {
@@ -123,6 +128,19 @@ func placeholderPlan(p *Plan) *Plan {
 	q.DepCopies = nil
 	for _, c := range p.DepCopies {
 		q.DepCopies = append(q.DepCopies, CopyStep{Sources: fill(len(c.Sources), "f"), Dest: "/d/"})
+	}
+	if p.Private != nil {
+		// The patterns keep their shell syntax characters (only * ? ~ pass
+		// validation) and nothing else; one placeholder host per host.
+		priv := *p.Private
+		priv.Patterns = strings.Map(func(r rune) rune {
+			if strings.ContainsRune(shellSyntax, r) {
+				return r
+			}
+			return 'x'
+		}, priv.Patterns)
+		priv.Hosts = fill(len(p.Private.Hosts), "h")
+		q.Private = &priv
 	}
 	q.UID, q.GID = 1, 1
 	q.Targets = nil

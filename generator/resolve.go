@@ -54,6 +54,9 @@ type Resolved struct {
 	// Sums are the go.sum and go.work.sum files present beside the go.mod
 	// and go.work files the dependency step may copy, by absolute path.
 	Sums map[string]bool
+	// Private is how the dependency step fetches private modules; nil for
+	// none.
+	Private *PrivateFetch
 }
 
 // Program is one main package decided: what its image needs.
@@ -138,6 +141,9 @@ func (c *checked) resolve(f *detect.Facts, cat *catalog.Catalog) (*Resolved, err
 		return nil, err
 	}
 	r.Sums = presentSums(f)
+	if r.Private, err = resolvePrivate(c.private, f, cat, r.Builder); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 

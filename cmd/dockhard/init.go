@@ -152,6 +152,11 @@ func printNextSteps(streams ioStreams, dir string, args []string, p *generator.P
 	fmt.Fprintf(streams.Out, "\nThe same files without questions:\n  %s\n", strings.Join(shellWords, " "))
 	fmt.Fprintf(streams.Out, "In a Go file, for go generate:\n  //go:generate go tool dockhard %s\n", strings.Join(goWords, " "))
 	file := ""
+	// A build of private modules lends them their credentials.
+	docker := "docker build "
+	if p.Private != nil {
+		docker += p.Private.BuildFlags + " "
+	}
 	if rel, err := filepath.Rel(p.ContextDir, p.DockerfilePath); err == nil && rel != "Dockerfile" {
 		file = " -f " + displayPath(p.DockerfilePath)
 	}
@@ -159,7 +164,7 @@ func printNextSteps(streams ioStreams, dir string, args []string, p *generator.P
 	if len(p.Targets) > 1 {
 		fmt.Fprintf(streams.Out, "Build the images, one per target:\n")
 		for _, t := range p.Targets {
-			fmt.Fprintf(streams.Out, "  docker build --target %s -t %s%s %s\n", t.Name, t.Name, file, context)
+			fmt.Fprintf(streams.Out, "  %s--target %s -t %s%s %s\n", docker, t.Name, t.Name, file, context)
 		}
 		if p.Bake {
 			fmt.Fprintf(streams.Out, "or all at once, in %s:\n  docker buildx bake\n", context)
@@ -170,7 +175,7 @@ func printNextSteps(streams ioStreams, dir string, args []string, p *generator.P
 	for _, port := range p.Ports {
 		run += " -p " + strconv.Itoa(port) + ":" + strconv.Itoa(port)
 	}
-	fmt.Fprintf(streams.Out, "Try the image:\n  docker build -t %s%s %s\n  %s %s\n", p.Binary, file, context, run, p.Binary)
+	fmt.Fprintf(streams.Out, "Try the image:\n  %s-t %s%s %s\n  %s %s\n", docker, p.Binary, file, context, run, p.Binary)
 }
 
 // plainWord is what a shell and go generate take literally.

@@ -1,11 +1,15 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"os"
+	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/dockhard/dockhard/generator"
 	"github.com/dockhard/dockhard/generator/catalog"
@@ -22,7 +26,16 @@ var (
 	}
 )
 
-const dockerignoreExtra = ".dockerignore"
+const (
+	dockerignoreExtra = ".dockerignore"
+	privateExtra      = "private modules (GOPRIVATE)"
+)
+
+// privateAuthHelp describes the ways of fetching private modules.
+var privateAuthHelp = map[string]string{
+	generator.PrivateAuthNetrc: "a .netrc from a BuildKit secret: docker build --secret id=netrc,src=$HOME/.netrc",
+	generator.PrivateAuthSSH:   "your ssh agent and known_hosts: docker build --ssh default --secret id=known_hosts,src=$HOME/.ssh/known_hosts",
+}
 
 // askOptions asks what detection could not settle and returns the options
 // generate would take. preset names the flags given on the command line:
@@ -232,7 +245,7 @@ func askOptions(p Prompter, f *detect.Facts, o generator.Options, preset map[str
 	}
 
 	// 7. Extras: the .dockerignore and the extra files (generator.Extras)
-	// whose flags were not given.
+	// whose flags were not given, and private modules.
 	var choices, chosen, helps []string
 	if !preset["dockerignore"] {
 		choices, chosen = append(choices, dockerignoreExtra), append(chosen, dockerignoreExtra)
@@ -252,6 +265,22 @@ func askOptions(p Prompter, f *detect.Facts, o generator.Options, preset map[str
 			chosen = append(chosen, x.Choice)
 		}
 	}
+	// Private modules: not for a vendored module, which downloads nothing.
+	// Chosen by default when the module's environment (GOPRIVATE, or go
+	// env -w) marks a module go.mod requires as private.
+	envPrivate, envPrivateModules := "", []string(nil)
+	if !preset["private"] && !f.Vendored {
+		choices = append(choices, privateExtra)
+		helps = append(helps, "Private modules are fetched directly, with credentials from a BuildKit secret that no layer keeps.")
+		if envPrivate = moduleGOPRIVATE(); envPrivate != "" {
+			if r, err := settled(generator.Options{Private: []string{envPrivate}}); err == nil {
+				envPrivateModules = r.Private.Modules
+			}
+		}
+		if len(envPrivateModules) > 0 {
+			chosen = append(chosen, privateExtra)
+		}
+	}
 	if len(choices) > 0 {
 		answer, err := p.MultiSelect("Extras to write:", strings.Join(helps, " "), choices, chosen, nil)
 		if err != nil {
@@ -263,8 +292,78 @@ func askOptions(p Prompter, f *detect.Facts, o generator.Options, preset map[str
 		for _, x := range extras {
 			o.SetExtra(x.Flag, slices.Contains(answer, x.Choice))
 		}
+		if slices.Contains(answer, privateExtra) {
+			if o, err = askPrivate(p, o, envPrivate, envPrivateModules, settled); err != nil {
+				return o, err
+			}
+		}
 	}
 	return o, nil
+}
+
+// askPrivate asks which modules are private and how the build fetches
+// them; the default patterns are the module's GOPRIVATE, which makes
+// envModules private.
+func askPrivate(p Prompter, o generator.Options, envPrivate string, envModules []string, settled func(generator.Options) (*generator.Resolved, error)) (generator.Options, error) {
+	help := "GOPRIVATE syntax: module path prefixes or globs, like github.com/acme/*,git.corp.example.com."
+	if len(envModules) > 0 {
+		help += " Your GOPRIVATE marks these requirements private: " + strings.Join(envModules, ", ") + "."
+	}
+	patterns, err := p.Input("Which modules are private? (GOPRIVATE patterns, comma-separated)", help, envPrivate, func(v string) error {
+		return validate(generator.Options{Private: []string{v}})
+	})
+	if err != nil {
+		return o, err
+	}
+	o.Private = []string{patterns}
+	// Only the ways that work for these patterns and this builder.
+	var auths []string
+	for _, a := range generator.PrivateAuths {
+		if _, err := settled(generator.Options{Private: o.Private, PrivateAuth: a}); err == nil {
+			auths = append(auths, a)
+		}
+	}
+	if len(auths) == 0 {
+		_, err := settled(generator.Options{Private: o.Private})
+		return o, errors.New(inFlags(err))
+	}
+	auth, err := p.Select("How does the build authenticate to them?",
+		"Credentials are mounted for the download step alone; none reach the image or its history.",
+		auths, func(v string) string { return privateAuthHelp[v] }, auths[0])
+	if err != nil {
+		return o, err
+	}
+	o.PrivateAuth = ""
+	if auth != generator.PrivateAuthNetrc {
+		o.PrivateAuth = auth
+	}
+	return o, nil
+}
+
+// moduleGOPRIVATE is GOPRIVATE as the go command sees it here: the
+// environment, else what go env -w recorded (asked of the go command, when
+// there is one). Only the wizard reads it, as a default answer: generate's
+// output never depends on the machine it runs on.
+var moduleGOPRIVATE = func() string {
+	if v := os.Getenv("GOPRIVATE"); v != "" {
+		return v
+	}
+	goCmd, err := exec.LookPath("go")
+	if err != nil {
+		return ""
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, goCmd, "env", "GOPRIVATE")
+	// Outside any module, with the local toolchain: asking must not
+	// download a toolchain a go.mod names.
+	cmd.Dir = os.TempDir()
+	cmd.Env = append(os.Environ(), "GOTOOLCHAIN=local", "GOFLAGS=")
+	out, err := cmd.Output()
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(out))
 }
 
 // validate checks one answer as generate would check the flag, and says

@@ -404,7 +404,7 @@ func TestWizardOffersTheWorkflow(t *testing.T) {
 	if err := runInit(flags, ioStreams{Out: &out, Err: new(strings.Builder)}, p, dir, given, new(atomic.Bool)); err != nil {
 		t.Fatal(err)
 	}
-	if want := []string{".dockerignore", ".github/workflows/dockhard.yml", "compose.yaml", "deploy/<name>.yaml"}; !reflect.DeepEqual(p.offered[qExtras], want) {
+	if want := []string{".dockerignore", ".github/workflows/dockhard.yml", "compose.yaml", "deploy/<name>.yaml", privateExtra}; !reflect.DeepEqual(p.offered[qExtras], want) {
 		t.Errorf("extras offered %q, want %q", p.offered[qExtras], want)
 	}
 	if !strings.Contains(p.helps[qExtras], "GitHub Actions") {
@@ -476,7 +476,7 @@ func TestWizardSeveralMains(t *testing.T) {
 	if !strings.Contains(p.helps[qRuntime], "cmd/api: chainguard, cmd/worker: distroless") {
 		t.Errorf("the runtime help does not say each program's default: %q", p.helps[qRuntime])
 	}
-	if want := []string{dockerignoreExtra, ".github/workflows/dockhard.yml", "compose.yaml", "deploy/<name>.yaml", "docker-bake.hcl"}; !reflect.DeepEqual(p.offered[qExtras], want) {
+	if want := []string{dockerignoreExtra, ".github/workflows/dockhard.yml", "compose.yaml", "deploy/<name>.yaml", "docker-bake.hcl", privateExtra}; !reflect.DeepEqual(p.offered[qExtras], want) {
 		t.Errorf("extras %q, want %q", p.offered[qExtras], want)
 	}
 	wantArgs := "dockhard generate " + dir + " --main ./cmd/api --main ./cmd/worker --bake\n"

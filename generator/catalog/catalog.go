@@ -80,6 +80,13 @@ type CatalogImage struct {
 	// what it installs for a cgo build.
 	Packages    []string `json:"packages,omitempty"`
 	CgoPackages []string `json:"cgoPackages,omitempty"`
+	// Git says a builder has git (in its image, or among its Packages):
+	// fetching private modules directly runs it. SSH says it has an ssh
+	// client too, for --private-auth ssh; SSHPackages are what a
+	// distribution builder without one installs for it.
+	Git         bool     `json:"git,omitempty"`
+	SSH         bool     `json:"ssh,omitempty"`
+	SSHPackages []string `json:"sshPackages,omitempty"`
 
 	// Tag may hold {go}, replaced by the Go version the module needs.
 	Tag string `json:"tag"`
@@ -370,6 +377,7 @@ func (c *Catalog) inheritKinds(builtIn *Catalog) {
 			img.Order, img.Default, img.Help = def.Order, def.Default, def.Help
 			img.Shell, img.Account, img.Zoneinfo = def.Shell, def.Account, def.Zoneinfo
 			img.DistroGo, img.Packages, img.CgoPackages = def.DistroGo, def.Packages, def.CgoPackages
+			img.Git, img.SSH, img.SSHPackages = def.Git, def.SSH, def.SSHPackages
 			c.Images[key] = img
 		}
 	}

@@ -48,6 +48,7 @@ var truth = map[string]struct {
 	"portlistenurl .":        {ports: []int{2379}},
 	"portsprintf .":          {ports: []int{9000}, routes: []string{"/readyz"}},
 	"portvar .":              {ports: []int{8080}},
+	"private .":              {ports: []int{8080}},
 	"replace/app .":          {},
 	"rootmain .":             {ports: []int{8080}},
 	"stamping cmd/cli":       {},
