@@ -40,8 +40,8 @@ type Plan struct {
 	// Private fetches private modules in the dependency step; nil for
 	// none.
 	Private *PrivateFetch
-	UID          int
-	GID          int
+	UID     int
+	GID     int
 
 	// Target is the image of the one main package, or the first of
 	// several (Targets[0]); each final stage renders with its own.
