@@ -2,13 +2,11 @@ package generator
 
 import (
 	"flag"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
-	udiff "github.com/aymanbagabas/go-udiff"
 	"github.com/dockhard/dockhard/generator/catalog"
 	"github.com/dockhard/dockhard/generator/detect"
 	"github.com/dockhard/dockhard/generator/inputerr"
@@ -21,23 +19,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/go
 // -update.
 func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("..", "testdata", "golden", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./generator -update to create it)", err)
-	}
-	if string(want) != string(got) {
-		t.Errorf("%s differs from the golden file (go test ./generator -update rewrites it):\n%s", name, udiff.Unified("want", "got", string(want), string(got)))
-	}
+	testfile.Golden(t, filepath.Join("..", "testdata", "golden", name), got, *update)
 }
 
 // variant is one cell of the builder × runtime × cgo matrix.

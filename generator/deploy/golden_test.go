@@ -9,9 +9,9 @@ import (
 	"strconv"
 	"testing"
 
-	udiff "github.com/aymanbagabas/go-udiff"
 	"github.com/compose-spec/compose-go/v2/loader"
 	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/dockhard/dockhard/generator/internal/testfile"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -26,20 +26,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/go
 // -update.
 func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", "golden", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./generator/deploy -update to create it)", err)
-	}
-	if string(want) != string(got) {
-		t.Errorf("%s differs from the golden file (go test ./generator/deploy -update rewrites it):\n%s", name, udiff.Unified("want", "got", string(want), string(got)))
-	}
+	testfile.Golden(t, filepath.Join("testdata", "golden", name), got, *update)
 }
 
 // TestComposeGolden renders each case's compose.yaml, compares it with its

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"flag"
 	"io"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -12,10 +11,10 @@ import (
 	"strings"
 	"testing"
 
-	udiff "github.com/aymanbagabas/go-udiff"
 	"github.com/rhysd/actionlint"
 
 	"github.com/dockhard/dockhard/generator/inputerr"
+	"github.com/dockhard/dockhard/generator/internal/testfile"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -58,20 +57,7 @@ func goldenNames() []string {
 // -update.
 func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", "golden", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (go test ./generator/workflow -update creates it)", err)
-	}
-	if string(want) != string(got) {
-		t.Errorf("%s differs from the golden file (go test ./generator/workflow -update rewrites it):\n%s", name, udiff.Unified("want", "got", string(want), string(got)))
-	}
+	testfile.Golden(t, filepath.Join("testdata", "golden", name), got, *update)
 }
 
 func render(t *testing.T, in Input) []byte {

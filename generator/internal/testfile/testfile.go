@@ -8,6 +8,8 @@ import (
 	"runtime"
 	"testing"
 	"time"
+
+	"github.com/aymanbagabas/go-udiff"
 )
 
 // Write creates name (and its directories) with content.
@@ -67,3 +69,25 @@ func Day(s string) time.Time {
 // GoldenToday is the date the golden files judge end of life on, so that
 // they do not change with the calendar.
 var GoldenToday = time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+
+// Golden compares got with the golden file at path, or rewrites it when
+// update is set (each package's -update flag).
+func Golden(t testing.TB, path string, got []byte, update bool) {
+	t.Helper()
+	if update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (go test -update in the package creates it)", err)
+	}
+	if string(want) != string(got) {
+		t.Errorf("%s differs from the golden file (go test -update in the package rewrites it):\n%s", path, udiff.Unified("want", "got", string(want), string(got)))
+	}
+}
