@@ -37,6 +37,8 @@ type bakeSpec struct {
 		Target     *string           `hcl:"target"`
 		Tags       []string          `hcl:"tags"`
 		Args       map[string]string `hcl:"args"`
+		Secret     []string          `hcl:"secret,optional"`
+		SSH        []string          `hcl:"ssh,optional"`
 	} `hcl:"target,block"`
 }
 
@@ -81,7 +83,7 @@ func bakeProblems(res *Result, bake []byte) []string {
 	}
 	// The arguments must be the variables, not copies of their defaults:
 	// evaluated with other values, they follow.
-	ctx := &hcl.EvalContext{Variables: map[string]cty.Value{"VERSION": cty.StringVal("v-test"), "REVISION": cty.StringVal("r-test")}}
+	ctx := &hcl.EvalContext{Variables: map[string]cty.Value{"VERSION": cty.StringVal("v-test"), "REVISION": cty.StringVal("r-test"), "HOME": cty.StringVal("/home/test")}}
 	var spec bakeSpec
 	if diags := gohcl.DecodeBody(file.Body, ctx, &spec); diags.HasErrors() {
 		return append(problems, fmt.Sprintf("docker-bake.hcl does not decode into bake's schema: %v", diags))
@@ -90,10 +92,25 @@ func bakeProblems(res *Result, bake []byte) []string {
 	if err != nil {
 		return append(problems, err.Error())
 	}
-	if len(spec.Variables) != 2 {
-		fail("variables %+v, want VERSION and REVISION", spec.Variables)
+	// Private modules: each target lends the build the credentials the
+	// Dockerfile mounts, from the user's home (HOME, a variable bake
+	// fills from the environment).
+	var wantSecrets, wantSSH []string
+	variables := 2
+	if priv := res.Plan.Private; priv != nil {
+		variables++
+		wantSecrets = []string{"id=netrc,src=/home/test/.netrc"}
+		if priv.SSH {
+			wantSecrets, wantSSH = []string{"id=known_hosts,src=/home/test/.ssh/known_hosts"}, []string{"default"}
+		}
+	}
+	if len(spec.Variables) != variables {
+		fail("variables %+v, want VERSION and REVISION (and HOME for private modules)", spec.Variables)
 	}
 	for _, v := range spec.Variables {
+		if v.Name == "HOME" && res.Plan.Private != nil && v.Default == "" {
+			continue
+		}
 		if d, ok := argDefaults[v.Name]; !ok || d != v.Default {
 			fail("variable %s defaults to %q, the Dockerfile's ARG to %q", v.Name, v.Default, d)
 		}
@@ -122,6 +139,9 @@ func bakeProblems(res *Result, bake []byte) []string {
 		}
 		if bt.Args["VERSION"] != "v-test" || bt.Args["REVISION"] != "r-test" || len(bt.Args) != 2 {
 			fail("target %s args %v, want VERSION and REVISION from the variables", bt.Name, bt.Args)
+		}
+		if !slices.Equal(bt.Secret, wantSecrets) || !slices.Equal(bt.SSH, wantSSH) {
+			fail("target %s lends secrets %q and ssh %q, want %q and %q", bt.Name, bt.Secret, bt.SSH, wantSecrets, wantSSH)
 		}
 	}
 	return problems

@@ -130,8 +130,11 @@ type PrivateFetch struct {
 	Hosts []string
 	// Mounts are the RUN's --mount values that lend the credentials.
 	Mounts []string
-	// BuildFlags are what docker build needs to lend them.
-	BuildFlags string
+	// BuildFlags are what docker build needs to lend them; BakeSecrets
+	// and SSH are the same for a target of docker-bake.hcl (${HOME} is a
+	// bake variable, which bake fills from the environment).
+	BuildFlags  string
+	BakeSecrets []string
 	// Modules are the modules go.mod requires that the patterns match, as
 	// the go command matches them: the wizard shows them.
 	Modules []string
@@ -162,10 +165,10 @@ func resolvePrivate(c checkedPrivate, f *detect.Facts, cat *catalog.Catalog, bui
 	// once, naming it, instead of fetching without credentials.
 	if c.ssh {
 		p.Mounts = []string{"type=ssh,required=true", "type=secret,id=" + KnownHostsSecret + ",target=/root/.ssh/known_hosts,required=true"}
-		p.BuildFlags = "--ssh default --secret id=" + KnownHostsSecret + ",src=$HOME/.ssh/known_hosts"
+		p.lend(KnownHostsSecret, ".ssh/known_hosts")
 	} else {
 		p.Mounts = []string{"type=secret,id=" + NetrcSecret + ",target=/root/.netrc,required=true"}
-		p.BuildFlags = "--secret id=" + NetrcSecret + ",src=$HOME/.netrc"
+		p.lend(NetrcSecret, ".netrc")
 	}
 	if c.ssh {
 		for _, pat := range c.patterns {
@@ -182,6 +185,16 @@ func resolvePrivate(c checkedPrivate, f *detect.Facts, cat *catalog.Catalog, bui
 		}
 	}
 	return p, nil
+}
+
+// lend adds the secret id, the client's file inHome (under $HOME), to the
+// build's flags and the bake targets' secrets.
+func (p *PrivateFetch) lend(id, inHome string) {
+	if p.SSH {
+		p.BuildFlags = "--ssh default "
+	}
+	p.BuildFlags += "--secret id=" + id + ",src=$HOME/" + inHome
+	p.BakeSecrets = append(p.BakeSecrets, "id="+id+",src=${HOME}/"+inHome)
 }
 
 // canSSH says whether a builder has an ssh client, or installs one as a

@@ -271,3 +271,22 @@ func keywords(t *testing.T, dockerfile []byte) []string {
 	}
 	return out
 }
+
+// --bake with private modules: each bake target lends the secrets and
+// the ssh agent the Dockerfile mounts, so that docker buildx bake alone
+// builds it; the checker fails when they are missing.
+func TestBakePrivate(t *testing.T) {
+	facts := detectFixture(t, "private")
+	for _, auth := range []string{"netrc", "ssh"} {
+		res, err := GenerateFrom(facts, &Options{Bake: true, Private: []string{"github.com/acme"}, PrivateAuth: auth, Today: testfile.GoldenToday})
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkGolden(t, "private-"+auth+".docker-bake.hcl", bakeOf(res))
+		checkBakeFile(t, res)
+		without := bytes.Replace(bakeOf(res), []byte("  secret = ["), []byte("  # secret = ["), 1)
+		if len(bakeProblems(res, without)) == 0 {
+			t.Errorf("%s: a bake file that lends no secret passes the check", auth)
+		}
+	}
+}

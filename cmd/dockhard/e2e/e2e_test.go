@@ -37,6 +37,8 @@ func TestEndToEnd(t *testing.T) {
 	e := startE2E(t)
 	testVariants(t, e, os.Getenv("DOCKHARD_E2E_COLD") == "1")
 	testCgoOnlyInModuleCache(t, e)
+	testPrivateModules(t, e)
+	testPrivateModulesBroken(t, e)
 	testReproducible(t, e)
 	testRebuild(t, e)
 	testBroken(t, e)
@@ -386,6 +388,9 @@ var e2ePrograms = map[string]e2eProgram{
 		}
 		img.checkServesProbe(t, binary, "7071", nil, "answer from C via the module cache: 42", "tcp://127.0.0.1:7071")
 	}},
+	// Prints what a private module answers; it requires it from the
+	// suite's private git host (private_git_test.go).
+	"privatemod": {source: privateFixture, goVersion: "1.26.0"},
 	"datafiles": {source: "../../../testdata/modules/datafiles", exposed: "8080/tcp", goVersion: "1.24", check: func(t *testing.T, img *builtImage, binary string) {
 		if hc := img.config.Config.Healthcheck; hc == nil || !slices.Contains(hc.Test, "tcp://127.0.0.1:8080") {
 			t.Errorf("HEALTHCHECK %+v, want dockhard's tcp probe of 8080 (no health route)", hc)

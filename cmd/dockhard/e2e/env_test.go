@@ -43,6 +43,7 @@ type e2eEnv struct {
 	sock        string // buildkitd's socket
 	proxy       *goProxy
 	proxyURL    string // http://127.0.0.1:PORT
+	git         *privateGitHost
 	buildctl    string
 	catalog     []byte
 	bases       map[string]runtimeBase // by runtime ("distroless", "chainguard-cgo", …)
@@ -140,6 +141,7 @@ func startE2E(t *testing.T) *e2eEnv {
 	proxySrv := httptest.NewServer(e.proxy)
 	t.Cleanup(proxySrv.Close)
 	e.proxyURL = proxySrv.URL
+	e.git = startPrivateGitHost(t)
 	e.pushStandIns(t)
 
 	// The catalog: the built-in one, pinned by dockhard pin through mirrors
@@ -204,7 +206,7 @@ func startE2E(t *testing.T) *e2eEnv {
 func (e *e2eEnv) pushStandIns(t *testing.T) {
 	// What the real Go images have beyond a minimal Debian: a C toolchain
 	// for cgo and the CA bundle (the scratch runtime copies it).
-	goImage := []string{"ca-certificates", "gcc", "libc6-dev"}
+	goImage := []string{"ca-certificates", "gcc", "git", "libc6-dev"}
 	roots := debianRoots(t, map[string]debianRoot{
 		"trixie":    {"trixie", []string{"libssl3t64", "musl"}},
 		"trixie-go": {"trixie", goImage},
@@ -227,7 +229,7 @@ func (e *e2eEnv) pushStandIns(t *testing.T) {
 		return rel == "test" || rel == "doc" || rel == "misc" || rel == "api" || strings.HasPrefix(rel, "pkg/tool/") && strings.Contains(rel, "_race")
 	})
 	goBuilder := func(root string) v1.Image {
-		return e.image(t, []v1.Layer{debianLayer(t, root), goLayer, caLayer}, v1.Config{User: "0", Env: debianEnv})
+		return e.image(t, []v1.Layer{debianLayer(t, root), goLayer, caLayer, e.git.layer(t)}, v1.Config{User: "0", Env: debianEnv})
 	}
 	trixieGo := goBuilder(roots["trixie-go"])
 	e.push(t, trixieGo, "cgr.dev/chainguard/go:latest")

@@ -1,0 +1,3 @@
+module github.com/dockhard-e2e/secretlib
+
+go 1.22
