@@ -39,6 +39,7 @@ func TestEndToEnd(t *testing.T) {
 	testCgoOnlyInModuleCache(t, e)
 	testPrivateModules(t, e)
 	testPrivateModulesBroken(t, e)
+	testSeveralTargets(t, e)
 	testReproducible(t, e)
 	testRebuild(t, e)
 	testBroken(t, e)
@@ -166,6 +167,67 @@ func testCgoOnlyInModuleCache(t *testing.T, e *e2eEnv) {
 			t.Fatalf("the static build of a cgo dependency did not fail on it: %v", err)
 		}
 		t.Logf("caught: the static build fails with %q", want)
+	})
+}
+
+// The module of two programs, and the version and revision it is built
+// with.
+const (
+	pairFixture  = "testdata/stampedpair"
+	pairVersion  = "v1.2.3"
+	pairRevision = "0123456789abcdef"
+)
+
+// testSeveralTargets: one Dockerfile generated for a module of two
+// programs (--main all), a server and a command-line program, each
+// stamped with its version; each target built on its own (docker build
+// --target) with VERSION and REVISION, and each image passing every check
+// of the suite as its own program: only its binary (the probe only in the
+// server's), its user, its port, and it runs: the server serves its
+// stamped version and passes its probe, the program prints its own.
+func testSeveralTargets(t *testing.T, e *e2eEnv) {
+	dir := e.module(t, "server")
+	if r := e.dockhard(t, "generate", dir, "--catalog", filepath.Join(dir, "catalog.json"), "--main", "all", "--bake"); r.code != 0 {
+		t.Fatal(r.err)
+	}
+	bake, err := os.ReadFile(filepath.Join(dir, "docker-bake.hcl"))
+	if err != nil || !bytes.Contains(bake, []byte(`targets = ["greet", "server"]`)) {
+		t.Fatalf("docker-bake.hcl does not build both targets: %v\n%s", err, bake)
+	}
+	versionArgs := []string{"--opt", "build-arg:VERSION=" + pairVersion, "--opt", "build-arg:REVISION=" + pairRevision}
+	for _, target := range []string{"greet", "server"} {
+		t.Run("several targets: "+target, func(t *testing.T) {
+			start := time.Now()
+			img := e.buildWith(t, dir, append([]string{"--opt", "target=" + target}, versionArgs...), "")
+			e.checkVariant(t, e2eVariant{program: target, builder: "chainguard", runtime: "distroless", uid: 65532}, img, time.Since(start))
+			labels := img.config.Config.Labels
+			if labels["org.opencontainers.image.title"] != target || labels["org.opencontainers.image.version"] != pairVersion || labels["org.opencontainers.image.revision"] != pairRevision {
+				t.Errorf("labels %v, want title %s, version %s and revision %s", labels, target, pairVersion, pairRevision)
+			}
+		})
+	}
+	t.Run("broken: several targets built without the version", func(t *testing.T) {
+		// The version check must be able to fail: built without the
+		// arguments, the server serves the Dockerfile's defaults.
+		img := e.buildWith(t, dir, []string{"--opt", "target=server"}, "")
+		server := img.asUser(t, context.Background(), "/usr/local/bin/server")
+		server.Env = []string{"PORT=18091"}
+		if err := server.Start(); err != nil {
+			t.Fatal(err)
+		}
+		defer func() { server.Process.Kill(); server.Wait() }()
+		body := ""
+		for start := time.Now(); time.Since(start) < 10*time.Second && body == ""; time.Sleep(100 * time.Millisecond) {
+			if resp, err := http.Get("http://127.0.0.1:18091/"); err == nil {
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				body = string(b)
+			}
+		}
+		if strings.Contains(body, pairVersion) || !strings.Contains(body, "stampedpair server dev (unknown)") {
+			t.Fatalf("built without VERSION and REVISION the server answered %q, want the defaults dev (unknown)", body)
+		}
+		t.Logf("caught: without the arguments the server says %q", strings.TrimSpace(body))
 	})
 }
 
@@ -391,6 +453,26 @@ var e2ePrograms = map[string]e2eProgram{
 	// Prints what a private module answers; it requires it from the
 	// suite's private git host (private_git_test.go).
 	"privatemod": {source: privateFixture, goVersion: "1.26.0"},
+	// One module, two programs, one Dockerfile (testSeveralTargets): a
+	// server that answers with its stamped version and has a health
+	// route, and a program that prints its own stamped version.
+	"server": {source: pairFixture, exposed: "8090/tcp", goVersion: "1.24", check: func(t *testing.T, img *builtImage, binary string) {
+		if hc := img.config.Config.Healthcheck; hc == nil || !slices.Contains(hc.Test, "http://127.0.0.1:8090/healthz") {
+			t.Errorf("HEALTHCHECK %+v, want dockhard's http probe of 8090/healthz (its route)", hc)
+		}
+		img.checkServes(t, binary, "18090", []string{"PORT=18090"}, "stampedpair server "+pairVersion+" ("+pairRevision+")")
+	}},
+	"greet": {source: pairFixture, goVersion: "1.24", check: func(t *testing.T, img *builtImage, binary string) {
+		if hc := img.config.Config.Healthcheck; hc != nil {
+			t.Errorf("HEALTHCHECK %+v on a program with no port", hc)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		out, err := img.asUser(t, ctx, binary).CombinedOutput()
+		if err != nil || string(out) != "greet "+pairVersion+"\n" {
+			t.Errorf("greet printed %q (%v), want %q", out, err, "greet "+pairVersion+"\n")
+		}
+	}},
 	"datafiles": {source: "../../../testdata/modules/datafiles", exposed: "8080/tcp", goVersion: "1.24", check: func(t *testing.T, img *builtImage, binary string) {
 		if hc := img.config.Config.Healthcheck; hc == nil || !slices.Contains(hc.Test, "tcp://127.0.0.1:8080") {
 			t.Errorf("HEALTHCHECK %+v, want dockhard's tcp probe of 8080 (no health route)", hc)

@@ -1,0 +1,3 @@
+module example.com/stampedpair
+
+go 1.24
