@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"debug/elf"
@@ -18,6 +19,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -30,19 +32,40 @@ import (
 // runs the images the way a container runtime would. It needs root,
 // runc, busybox-static, debootstrap and buildkitd/buildctl v0.23.2 (see
 // README; .ci/e2e installs them). The environment is in env_test.go.
+//
+// Two buildkitd daemons share the work. The reproducibility builds, each
+// from empty BuildKit state, start on the second, while the other builds
+// run in order on the first, whose cache they would otherwise empty; once
+// those are done the first daemon takes reproducibility pairs too.
+// DOCKHARD_E2E_COLD=1 empties the cache before every build, and then one
+// build runs at a time, so each build's time is its own.
 func TestEndToEnd(t *testing.T) {
 	if os.Getenv("DOCKHARD_E2E") != "1" {
 		t.Skip("end-to-end image builds skipped: run with DOCKHARD_E2E=1 (as root, with runc, busybox-static, debootstrap and BuildKit v0.23.2; see README)")
 	}
 	e := startE2E(t)
-	testVariants(t, e, os.Getenv("DOCKHARD_E2E_COLD") == "1")
+	coldEach := os.Getenv("DOCKHARD_E2E_COLD") == "1"
+	// The daemons free for builds from empty state: the second from the
+	// start, the first once its own builds are done.
+	daemons := make(chan *e2eEnv, 2)
+	daemons <- e.onDaemon(e.coldSock)
+	fromEmptyDone := make(chan struct{})
+	go func() {
+		defer close(fromEmptyDone)
+		testReproducible(t, daemons)
+	}()
+	if coldEach {
+		<-fromEmptyDone
+	}
+	testVariants(t, e, coldEach)
 	testCgoOnlyInModuleCache(t, e)
 	testPrivateModules(t, e)
 	testPrivateModulesBroken(t, e)
 	testSeveralTargets(t, e)
-	testReproducible(t, e)
 	testRebuild(t, e)
 	testBroken(t, e)
+	daemons <- e
+	<-fromEmptyDone
 }
 
 // testVariants builds and checks every variant.
@@ -277,15 +300,26 @@ func (e *e2eEnv) detectMain(t *testing.T, env []string, dir, mainDir string) det
 // runtime with the chainguard and golang builders. The ubuntu builder is
 // measured, not required (its apt step runs against a moving archive).
 // Without them the same two builds differ: the check can fail.
-func testReproducible(t *testing.T, e *e2eEnv) {
+//
+// Each pair takes a daemon from daemons for both its builds, pruning it
+// before each, and gives it back: a daemon that runs nothing else is empty
+// after a prune. Pairs run side by side when two daemons are free.
+func testReproducible(t *testing.T, daemons chan *e2eEnv) {
 	const epoch = "1764547200" // a commit date: 2025-12-01T00:00:00Z
-	for _, b := range []string{"chainguard", "golang", "ubuntu"} {
+	type pair struct {
+		name string
+		run  func(t *testing.T, e *e2eEnv)
+	}
+	var pairs []pair
+	// ubuntu first: its pair is the longest (apt-get and the toolchain
+	// download, twice), so it does not end the run alone.
+	for _, b := range []string{"ubuntu", "chainguard", "golang"} {
 		runtimes, _ := catalog.RuntimesFor(b, false)
 		if b == "ubuntu" {
 			runtimes = runtimes[:1]
 		}
 		for _, r := range runtimes {
-			t.Run("reproducible: "+b+" -> "+r, func(t *testing.T) {
+			pairs = append(pairs, pair{"reproducible: " + b + " -> " + r, func(t *testing.T, e *e2eEnv) {
 				dir := e.module(t, "userprinter")
 				if res := e.dockhard(t, "generate", dir, "--catalog", filepath.Join(dir, "catalog.json"), "--builder", b, "--runtime", r); res.code != 0 {
 					t.Fatal(res.err)
@@ -300,10 +334,10 @@ func testReproducible(t *testing.T, e *e2eEnv) {
 				if !same && b != "ubuntu" {
 					t.Errorf("two cold builds of the same inputs gave %s and %s", digests[0], digests[1])
 				}
-			})
+			}})
 		}
 	}
-	t.Run("broken: reproducible without SOURCE_DATE_EPOCH", func(t *testing.T) {
+	pairs = append(pairs, pair{"broken: reproducible without SOURCE_DATE_EPOCH", func(t *testing.T, e *e2eEnv) {
 		dir := e.module(t, "userprinter")
 		if r := e.dockhard(t, "generate", dir, "--catalog", filepath.Join(dir, "catalog.json")); r.code != 0 {
 			t.Fatal(r.err)
@@ -317,7 +351,18 @@ func testReproducible(t *testing.T, e *e2eEnv) {
 			t.Fatalf("two plain builds a second apart gave one digest %s: the reproducibility check proves nothing", digests[0])
 		}
 		t.Logf("caught: %s != %s", digests[0], digests[1])
-	})
+	}})
+	var running sync.WaitGroup
+	for _, p := range pairs {
+		e := <-daemons
+		running.Add(1)
+		go func() {
+			defer running.Done()
+			t.Run(p.name, func(t *testing.T) { p.run(t, e) })
+			daemons <- e
+		}()
+	}
+	running.Wait()
 }
 
 // testRebuild: a rebuild after a source change reuses the dependency step.
@@ -762,10 +807,25 @@ func (img *builtImage) userWriteProblems(t *testing.T, paths ...string) []string
 // line: it calls user.Current(), so the image must know the uid.
 func (img *builtImage) checkPrintsUser(t *testing.T, binary string) {
 	uid, _ := img.imageUser(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	out, _ := img.asUser(t, ctx, binary).CombinedOutput() // killed after the timeout: it prints forever
-	first := strings.SplitN(string(out), "\n", 2)[0]
+	cmd := img.asUser(t, ctx, binary)
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	cmd.Stdout, cmd.Stderr = w, w
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	// It prints a line every second, forever: the first line is read, then
+	// it is stopped (or, silent, killed at the deadline, which ends the read).
+	first, _ := bufio.NewReader(r).ReadString('\n')
+	cmd.Process.Kill()
+	cmd.Wait()
+	first = strings.TrimSuffix(first, "\n")
 	if !strings.HasPrefix(first, "user: ") || !strings.HasSuffix(first, fmt.Sprintf(" id: %d", uid)) {
 		t.Errorf("userprinter printed %q, want user: <name> id: %d", first, uid)
 	}

@@ -41,6 +41,7 @@ type e2eEnv struct {
 	dockhardBin string // the command, built from this tree
 	host        string // the registry, 127.0.0.1:PORT
 	sock        string // buildkitd's socket
+	coldSock    string // a second buildkitd's, for builds from empty state
 	proxy       *goProxy
 	proxyURL    string // http://127.0.0.1:PORT
 	git         *privateGitHost
@@ -167,9 +168,17 @@ func startE2E(t *testing.T) *e2eEnv {
   http = true
   insecure = true
 `, e.host)), 0o644)
+	e.sock = e.startBuildkitd(t, buildkitd, cfg)
+	e.coldSock = e.startBuildkitd(t, buildkitd, cfg)
+	return e
+}
+
+// startBuildkitd starts a buildkitd with its own state and returns its
+// socket.
+func (e *e2eEnv) startBuildkitd(t *testing.T, buildkitd, cfg string) string {
 	root := t.TempDir()
-	e.sock = filepath.Join(root, "buildkitd.sock")
-	daemon := exec.Command(buildkitd, "--root", filepath.Join(root, "state"), "--addr", "unix://"+e.sock, "--config", cfg,
+	sock := filepath.Join(root, "buildkitd.sock")
+	daemon := exec.Command(buildkitd, "--root", filepath.Join(root, "state"), "--addr", "unix://"+sock, "--config", cfg,
 		"--oci-worker=true", "--containerd-worker=false", "--oci-worker-snapshotter=overlayfs")
 	var daemonLog bytes.Buffer
 	daemon.Stdout, daemon.Stderr = &daemonLog, &daemonLog
@@ -178,14 +187,20 @@ func startE2E(t *testing.T) *e2eEnv {
 	}
 	t.Cleanup(func() { daemon.Process.Kill(); daemon.Wait() })
 	for start := time.Now(); ; time.Sleep(200 * time.Millisecond) {
-		if exec.Command(e.buildctl, "--addr", "unix://"+e.sock, "debug", "workers").Run() == nil {
-			break
+		if exec.Command(e.buildctl, "--addr", "unix://"+sock, "debug", "workers").Run() == nil {
+			return sock
 		}
 		if time.Since(start) > 30*time.Second {
 			t.Fatalf("buildkitd did not start:\n%s", daemonLog.String())
 		}
 	}
-	return e
+}
+
+// onDaemon is the same environment building on another buildkitd.
+func (e *e2eEnv) onDaemon(sock string) *e2eEnv {
+	other := *e
+	other.sock = sock
+	return &other
 }
 
 // pushStandIns builds a stand-in for every image in the catalog from what
