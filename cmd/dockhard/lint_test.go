@@ -153,38 +153,9 @@ func TestLintWorkflow(t *testing.T) {
 	if r.code != 1 {
 		t.Fatalf("sarif: exit %d %s", r.code, r.err)
 	}
-	var log struct {
-		Runs []struct {
-			Tool struct {
-				Driver struct {
-					Rules []struct{ ID string }
-				}
-			}
-			Results []struct {
-				RuleID    string
-				Locations []struct {
-					PhysicalLocation struct {
-						ArtifactLocation struct{ URI string }
-						Region           struct{ StartLine int }
-					}
-				}
-			}
-		}
-	}
-	if err := json.Unmarshal([]byte(r.out), &log); err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, res := range log.Runs[0].Results {
-		loc := res.Locations[0].PhysicalLocation
-		got = append(got, res.RuleID+" "+filepath.Base(loc.ArtifactLocation.URI)+":"+strconv.Itoa(loc.Region.StartLine))
-	}
+	got, ids := sarifResults(t, r.out)
 	if want := []string{"DH032 DH032-fail.yml:14", "DH031 DH031-fail.yml:4"}; !slices.Equal(got, want) {
 		t.Errorf("results %q, want %q", got, want)
-	}
-	var ids []string
-	for _, rule := range log.Runs[0].Tool.Driver.Rules {
-		ids = append(ids, rule.ID)
 	}
 	for _, id := range []string{"DH030", "DH031", "DH032"} {
 		if !slices.Contains(ids, id) {
@@ -227,6 +198,29 @@ func TestLintDeployFiles(t *testing.T) {
 	if r.code != 1 {
 		t.Fatalf("sarif: exit %d %s", r.code, r.err)
 	}
+	got, ids := sarifResults(t, r.out)
+	if want := []string{"DH034 DH034-fail.compose.yaml:3", "DH036 DH036-fail.k8s.yaml:22"}; !slices.Equal(got, want) {
+		t.Errorf("results %q, want %q", got, want)
+	}
+	for _, id := range []string{"DH033", "DH034", "DH035", "DH036", "DH037"} {
+		if !slices.Contains(ids, id) {
+			t.Errorf("the SARIF driver does not describe %s", id)
+		}
+	}
+	// What generate --compose --k8s writes is clean.
+	module := copyFixture(t, "rootmain")
+	if r := runCmd(t, "generate", module, "--compose", "--k8s"); r.code != 0 {
+		t.Fatal(r.err)
+	}
+	if r := runCmd(t, "lint", filepath.Join(module, "compose.yaml"), filepath.Join(module, "deploy", "rootmain.yaml")); r.code != 0 || r.out != "no findings\n" {
+		t.Errorf("the generated files: exit %d\n%s%s", r.code, r.out, r.err)
+	}
+}
+
+// sarifResults reads lint's SARIF: each result as "RULE file:line", and the
+// ids of the rules its driver describes.
+func sarifResults(t *testing.T, out string) (results, ruleIDs []string) {
+	t.Helper()
 	var log struct {
 		Runs []struct {
 			Tool struct {
@@ -245,32 +239,15 @@ func TestLintDeployFiles(t *testing.T) {
 			}
 		}
 	}
-	if err := json.Unmarshal([]byte(r.out), &log); err != nil {
+	if err := json.Unmarshal([]byte(out), &log); err != nil {
 		t.Fatal(err)
 	}
-	var got []string
 	for _, res := range log.Runs[0].Results {
 		loc := res.Locations[0].PhysicalLocation
-		got = append(got, res.RuleID+" "+filepath.Base(loc.ArtifactLocation.URI)+":"+strconv.Itoa(loc.Region.StartLine))
+		results = append(results, res.RuleID+" "+filepath.Base(loc.ArtifactLocation.URI)+":"+strconv.Itoa(loc.Region.StartLine))
 	}
-	if want := []string{"DH034 DH034-fail.compose.yaml:3", "DH036 DH036-fail.k8s.yaml:22"}; !slices.Equal(got, want) {
-		t.Errorf("results %q, want %q", got, want)
-	}
-	var ids []string
 	for _, rule := range log.Runs[0].Tool.Driver.Rules {
-		ids = append(ids, rule.ID)
+		ruleIDs = append(ruleIDs, rule.ID)
 	}
-	for _, id := range []string{"DH033", "DH034", "DH035", "DH036", "DH037"} {
-		if !slices.Contains(ids, id) {
-			t.Errorf("the SARIF driver does not describe %s", id)
-		}
-	}
-	// What generate --compose --k8s writes is clean.
-	module := copyFixture(t, "rootmain")
-	if r := runCmd(t, "generate", module, "--compose", "--k8s"); r.code != 0 {
-		t.Fatal(r.err)
-	}
-	if r := runCmd(t, "lint", filepath.Join(module, "compose.yaml"), filepath.Join(module, "deploy", "rootmain.yaml")); r.code != 0 || r.out != "no findings\n" {
-		t.Errorf("the generated files: exit %d\n%s%s", r.code, r.out, r.err)
-	}
+	return results, ruleIDs
 }

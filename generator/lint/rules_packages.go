@@ -19,15 +19,7 @@ var RuleAptRecommends = &Rule{
 	Why:      "Recommended packages are installed by default: more packages, more CVEs, a larger image.",
 	Fix:      "Write apt-get install --no-install-recommends.",
 	Source:   "first article (ubuntu builder); hadolint DL3015",
-	Check: DockerfileCheck(func(d *Dockerfile, report Report) {
-		for _, st := range d.Stages {
-			for _, r := range st.Runs {
-				if strings.Contains(r.Text, "apt-get install") && !strings.Contains(r.Text, "--no-install-recommends") {
-					report(line(r), "apt-get install without --no-install-recommends pulls in packages nobody asked for")
-				}
-			}
-		}
-	}),
+	Check:    runWithout("apt-get install", "--no-install-recommends", "apt-get install without --no-install-recommends pulls in packages nobody asked for"),
 }
 
 // RuleAptLists: apt-get install that leaves the package lists in the
@@ -39,15 +31,7 @@ var RuleAptLists = &Rule{
 	Why:      "/var/lib/apt/lists stays in the layer unless it is removed in the same RUN as the install.",
 	Fix:      "End the RUN that installs with rm -rf /var/lib/apt/lists/*.",
 	Source:   "first article (apt-get clean); hadolint DL3009",
-	Check: DockerfileCheck(func(d *Dockerfile, report Report) {
-		for _, st := range d.Stages {
-			for _, r := range st.Runs {
-				if strings.Contains(r.Text, "apt-get install") && !strings.Contains(r.Text, "/var/lib/apt/lists") {
-					report(line(r), "apt-get lists are not removed in the same RUN: they stay in the layer")
-				}
-			}
-		}
-	}),
+	Check:    runWithout("apt-get install", "/var/lib/apt/lists", "apt-get lists are not removed in the same RUN: they stay in the layer"),
 }
 
 // RuleApkCache: apk add without --no-cache.
@@ -58,15 +42,7 @@ var RuleApkCache = &Rule{
 	Why:      "Without --no-cache the package index stays in the layer.",
 	Fix:      "Write apk add --no-cache.",
 	Source:   "hadolint DL3019",
-	Check: DockerfileCheck(func(d *Dockerfile, report Report) {
-		for _, st := range d.Stages {
-			for _, r := range st.Runs {
-				if strings.Contains(r.Text, "apk add") && !strings.Contains(r.Text, "--no-cache") {
-					report(line(r), "apk add without --no-cache leaves the package index in the layer")
-				}
-			}
-		}
-	}),
+	Check:    runWithout("apk add", "--no-cache", "apk add without --no-cache leaves the package index in the layer"),
 }
 
 // RuleDistroGo: Go from the distribution's packages, which may be older
@@ -109,4 +85,18 @@ func setsEnv(st *Stage, key string) bool {
 		}
 	}
 	return false
+}
+
+// runWithout reports each RUN, in any stage, whose command line holds does
+// but not with: a package step that leaves its leftovers in the layer.
+func runWithout(does, with, message string) Check {
+	return DockerfileCheck(func(d *Dockerfile, report Report) {
+		for _, st := range d.Stages {
+			for _, r := range st.Runs {
+				if strings.Contains(r.Text, does) && !strings.Contains(r.Text, with) {
+					report(line(r), message)
+				}
+			}
+		}
+	})
 }
