@@ -62,6 +62,7 @@ func TestEndToEnd(t *testing.T) {
 	testPrivateModules(t, e)
 	testPrivateModulesBroken(t, e)
 	testSeveralTargets(t, e)
+	testRuntimeContract(t, e)
 	testRebuild(t, e)
 	testBroken(t, e)
 	daemons <- e
@@ -76,9 +77,19 @@ func testVariants(t *testing.T, e *e2eEnv, coldEach bool) {
 				e.pruneCache(t)
 			}
 			dir := e.module(t, v.program)
+			flags := v.flags()
+			_, contract := contractRuns[v.program]
+			if contract {
+				flags = append(flags, contractFlags...)
+			}
 			start := time.Now()
-			img := e.build(t, dir, v.flags()...)
+			img := e.build(t, dir, flags...)
 			e.checkVariant(t, v, img, time.Since(start))
+			if contract && !t.Failed() {
+				// The image passed: now run it as compose.yaml and
+				// deploy/ say it runs.
+				checkContract(t, dir, v.program, img)
+			}
 		})
 	}
 }
@@ -200,6 +211,10 @@ const (
 	pairVersion  = "v1.2.3"
 	pairRevision = "0123456789abcdef"
 )
+
+// writersFixture is a module of two programs that write files
+// (testRuntimeContract).
+const writersFixture = "testdata/writers"
 
 // testSeveralTargets: one Dockerfile generated for a module of two
 // programs (--main all), a server and a command-line program, each
@@ -416,17 +431,7 @@ func testBroken(t *testing.T, e *e2eEnv) {
 	}
 	for _, br := range alpineBreaks {
 		t.Run("broken: "+br.name, func(t *testing.T) {
-			dir := e.module(t, "userprinter")
-			if r := e.dockhard(t, "generate", dir, "--catalog", filepath.Join(dir, "catalog.json"), "--runtime", "alpine"); r.code != 0 {
-				t.Fatal(r.err)
-			}
-			df := filepath.Join(dir, "Dockerfile")
-			data, _ := os.ReadFile(df)
-			if !bytes.Contains(data, []byte(br.old)) {
-				t.Fatalf("the generated Dockerfile has no %q to break", br.old)
-			}
-			os.WriteFile(df, bytes.Replace(data, []byte(br.old), []byte(br.new), 1), 0o644)
-			img := e.buildAsIs(t, dir)
+			img := e.buildBroken(t, br.old, br.new, "--runtime", "alpine")
 			if problems := img.alpineProblems(); len(problems) == 0 {
 				t.Fatalf("a Dockerfile with %s passed the check", br.name)
 			} else {
@@ -437,17 +442,7 @@ func testBroken(t *testing.T, e *e2eEnv) {
 	}
 	for _, br := range breaks {
 		t.Run("broken: "+br.name, func(t *testing.T) {
-			dir := e.module(t, "userprinter")
-			if r := e.dockhard(t, "generate", dir, "--catalog", filepath.Join(dir, "catalog.json")); r.code != 0 {
-				t.Fatal(r.err)
-			}
-			df := filepath.Join(dir, "Dockerfile")
-			data, _ := os.ReadFile(df)
-			if !bytes.Contains(data, []byte(br.old)) {
-				t.Fatalf("the generated Dockerfile has no %q to break", br.old)
-			}
-			os.WriteFile(df, bytes.Replace(data, []byte(br.old), []byte(br.new), 1), 0o644)
-			img := e.buildAsIs(t, dir)
+			img := e.buildBroken(t, br.old, br.new)
 			if problems := br.check(t, img); len(problems) == 0 {
 				t.Fatalf("a Dockerfile with %s passed the check", br.name)
 			} else {
@@ -517,6 +512,16 @@ var e2ePrograms = map[string]e2eProgram{
 		if err != nil || string(out) != "greet "+pairVersion+"\n" {
 			t.Errorf("greet printed %q (%v), want %q", out, err, "greet "+pairVersion+"\n")
 		}
+	}},
+	// Two programs that pass every check run in a chroot as their user;
+	// under the generated runtime settings (testRuntimeContract) the first
+	// works on its tmpfs and the second, which writes its home directory,
+	// fails.
+	"tmpnotes": {source: writersFixture, exposed: "8095/tcp", goVersion: "1.24", check: func(t *testing.T, img *builtImage, binary string) {
+		img.checkServes(t, binary, "8095", nil, "tmpnotes: notes in /tmp/notes-")
+	}},
+	"homestate": {source: writersFixture, exposed: "8096/tcp", goVersion: "1.24", check: func(t *testing.T, img *builtImage, binary string) {
+		img.checkServes(t, binary, "8096", nil, "homestate: state in /home/nonroot/state")
 	}},
 	"datafiles": {source: "../../../testdata/modules/datafiles", exposed: "8080/tcp", goVersion: "1.24", check: func(t *testing.T, img *builtImage, binary string) {
 		if hc := img.config.Config.Healthcheck; hc == nil || !slices.Contains(hc.Test, "tcp://127.0.0.1:8080") {
@@ -886,4 +891,21 @@ func (img *builtImage) checkServesProbe(t *testing.T, binary, port string, env [
 	if code := probe(); code == 0 {
 		t.Error("the probe says healthy after the server stopped")
 	}
+}
+
+// buildBroken generates userprinter's Dockerfile with flags, replaces old
+// with new in it, as a hand edit would, and builds it as it then is.
+func (e *e2eEnv) buildBroken(t *testing.T, old, new string, flags ...string) *builtImage {
+	t.Helper()
+	dir := e.module(t, "userprinter")
+	if r := e.dockhard(t, append([]string{"generate", dir, "--catalog", filepath.Join(dir, "catalog.json")}, flags...)...); r.code != 0 {
+		t.Fatal(r.err)
+	}
+	df := filepath.Join(dir, "Dockerfile")
+	data, _ := os.ReadFile(df)
+	if !bytes.Contains(data, []byte(old)) {
+		t.Fatalf("the generated Dockerfile has no %q to break", old)
+	}
+	os.WriteFile(df, bytes.Replace(data, []byte(old), []byte(new), 1), 0o644)
+	return e.buildAsIs(t, dir)
 }

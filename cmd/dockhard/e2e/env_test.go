@@ -439,13 +439,14 @@ type tarFile struct {
 	data []byte
 	link string // symlink target
 	dir  bool
+	uid  int // owner, uid and gid alike
 }
 
 func filesLayer(t *testing.T, files ...tarFile) v1.Layer {
 	var buf bytes.Buffer
 	tw := tar.NewWriter(&buf)
 	for _, f := range files {
-		h := &tar.Header{Name: f.path, Mode: f.mode, ModTime: time.Unix(0, 0)}
+		h := &tar.Header{Name: f.path, Mode: f.mode, ModTime: time.Unix(0, 0), Uid: f.uid, Gid: f.uid}
 		switch {
 		case f.dir:
 			h.Typeflag, h.Name = tar.TypeDir, f.path+"/"
@@ -560,7 +561,9 @@ func baseFiles(t *testing.T) []tarFile {
 		{path: "etc/ssl/certs/ca-certificates.crt", mode: 0o644, data: ca},
 		{path: "tmp", dir: true, mode: 0o1777},
 		{path: "home", dir: true, mode: 0o755},
-		{path: "home/nonroot", dir: true, mode: 0o700},
+		// Owned by nonroot, as in the real distroless and Chainguard
+		// images: the one place outside /tmp its user may write.
+		{path: "home/nonroot", dir: true, mode: 0o700, uid: 65532},
 	}
 }
 

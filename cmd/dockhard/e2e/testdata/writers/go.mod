@@ -1,0 +1,3 @@
+module example.com/writers
+
+go 1.24
