@@ -421,8 +421,12 @@ func checkContract(t *testing.T, dir, target string, img *builtImage) {
 	if err := contractRuns[target](ctr); err != nil {
 		t.Fatalf("under compose.yaml's and deploy/'s settings: %v", err)
 	}
-	for _, problem := range ctr.confinementProblems() {
+	problems := ctr.confinementProblems()
+	for _, problem := range problems {
 		t.Error(problem)
+	}
+	if len(problems) == 0 {
+		t.Logf("CONTRACT | %s | %d:%d | read-only root | no capabilities | no_new_privs | tmpfs %v | works |", target, c.uid, c.gid, c.tmpfs)
 	}
 }
 
