@@ -147,6 +147,7 @@ func (s *fileScanner) scanDir(root, rel string) (files []scannedFile, subdirs []
 			}
 		}
 	}
+	files = make([]scannedFile, 0, len(entries))
 	for _, e := range entries {
 		name := e.Name()
 		switch {

@@ -33,6 +33,13 @@ func ReadAt(dir *os.File, dirPath, name string, buf []byte) ([]byte, error) {
 	if st.Size > GoSource.Max {
 		return nil, Special(dirPath+string(os.PathSeparator)+name, "is too large for a Go source file")
 	}
+	// Room for the whole file as fstat saw it, and a byte more: a read
+	// that fills exactly st.Size bytes ends the loop without the extra
+	// read that would only return end of file (one syscall in five in a
+	// scan). A file that grows meanwhile may be read as it was at fstat.
+	if need := int(st.Size) + 1; len(buf) < need {
+		buf = make([]byte, need)
+	}
 	n := 0
 	for {
 		if n == len(buf) {
@@ -48,9 +55,9 @@ func ReadAt(dir *os.File, dirPath, name string, buf []byte) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		if m == 0 {
+		n += m
+		if m == 0 || int64(n) == st.Size {
 			return buf[:n], nil
 		}
-		n += m
 	}
 }
